@@ -1,0 +1,1 @@
+"""Lernspur: the xAPI learning-record store and the web application."""

@@ -1,0 +1,82 @@
+"""The application factory: the only place where extensions and blueprints are wired."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lrs import db
+from lrs.config import load_settings
+from lrs.errors import error_response, register_error_handlers, unavailable_response
+
+logger = logging.getLogger(__name__)
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(config_override: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app from the environment, with `config_override` applied last."""
+    override = dict(config_override or {})
+    app = Flask(__name__)
+    if "DATABASE_URL" in override and "SECRET_KEY" in override:
+        settings = None
+    else:
+        settings = load_settings()
+        app.config.update(
+            DATABASE_URL=settings.database_url,
+            SECRET_KEY=settings.secret_key,
+            BASE_URL=settings.base_url,
+            ALLOW_PRIVATE_URLS=settings.allow_private_urls,
+            TRUST_PROXY=settings.trust_proxy,
+            MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        )
+    app.config.setdefault("BASE_URL", None)
+    app.config.setdefault("ALLOW_PRIVATE_URLS", False)
+    app.config.setdefault("TRUST_PROXY", 0)
+    app.config.setdefault("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
+    app.config.update(override)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    if app.config["TRUST_PROXY"]:
+        hops = int(app.config["TRUST_PROXY"])
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
+
+    db.init_app(app)
+    register_error_handlers(app)
+    _register_request_hooks(app)
+
+    from lrs.health import bp as health_bp
+    from lrs.xapi import init_app as init_xapi
+
+    app.register_blueprint(health_bp)
+    init_xapi(app)
+    return app
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _write_intent() -> None:
+        db.sqlite_write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        # One commit per request, before the response leaves: what we acknowledge is stored.
+        if response.status_code >= 400:
+            return response
+        try:
+            db.commit_request_session()
+        except Exception as exc:
+            if isinstance(exc, OperationalError) or (
+                isinstance(exc, DBAPIError) and exc.connection_invalidated
+            ):
+                logger.warning("commit failed, database unavailable: %s", exc)
+                return unavailable_response()
+            logger.exception("commit failed")
+            return error_response(500, "internal", "The change could not be stored.")
+        return response

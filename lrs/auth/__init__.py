@@ -1,0 +1,1 @@
+"""Organisations (tenants), their xAPI credentials and scopes, and request authentication."""

@@ -1,0 +1,143 @@
+"""Database wiring: declarative base, engine, one session per request, one commit per request.
+
+Services only `flush()`; `commit_request_session` (called after the view, before the response
+leaves) commits once, so an acknowledged write is durable, and anything that raised rolls back.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import JSON, Connection, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+logger = logging.getLogger(__name__)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+# SQLite takes its write lock lazily; a request that reads and then writes would fail with
+# "database is locked" instead of waiting. Writing requests therefore begin IMMEDIATE.
+sqlite_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sqlite_write_intent", default=False
+)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so that
+        # SAVEPOINTs work (SQLAlchemy docs, "Serializable isolation / Savepoints").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before we acknowledge it, also across power loss.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine with the settings this application relies on for `url`'s backend."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 5)
+    kwargs.setdefault("max_overflow", 10)
+    kwargs.setdefault("pool_timeout", 5)
+    # A dead server must fail requests fast (503), not hang them.
+    kwargs.setdefault("connect_args", {"connect_timeout": 3})
+    return create_engine(url, **kwargs)
+
+
+@dataclass
+class Database:
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine and session factory; bind one session to each request."""
+    external: Connection | None = app.config.get("DB_CONNECTION")
+    if external is not None:
+        # Tests: every session joins the test's outer transaction through a SAVEPOINT.
+        engine = external.engine
+        factory = sessionmaker(
+            bind=external, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+    else:
+        engine = make_engine(app.config["DATABASE_URL"])
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+    app.extensions["lernspur.db"] = Database(engine=engine, session_factory=factory)
+    app.teardown_appcontext(_close_session)
+
+
+def get_db(app: Flask | None = None) -> Database:
+    return (app or current_app).extensions["lernspur.db"]  # type: ignore[no-any-return]
+
+
+def session() -> Session:
+    """The session of the current request (or app context), created on first use."""
+    if "db_session" not in g:
+        g.db_session = get_db().session_factory()
+    return g.db_session  # type: ignore[no-any-return]
+
+
+def commit_request_session() -> None:
+    """Commit the request's session if one was opened. Raises what the commit raises."""
+    sess: Session | None = g.pop("db_session", None)
+    if sess is None:
+        return
+    try:
+        sess.commit()
+    except BaseException:
+        sess.rollback()
+        raise
+    finally:
+        sess.close()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    sess: Session | None = g.pop("db_session", None)
+    if sess is not None:
+        sess.rollback()
+        sess.close()
+
+
+@contextmanager
+def session_scope(app: Flask) -> Iterator[Session]:
+    """A unit of work outside a request (command line): commit on success, else roll back."""
+    sess = get_db(app).session_factory()
+    try:
+        yield sess
+        sess.commit()
+    except BaseException:
+        sess.rollback()
+        raise
+    finally:
+        sess.close()

@@ -1,0 +1,33 @@
+"""The xAPI resources under `/xapi/`: version negotiation, authentication, alternate syntax."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, g, request
+
+from lrs.xapi.alternate import AlternateRequestSyntax
+from lrs.xapi.versions import negotiate_version, response_version
+
+bp = Blueprint("xapi", __name__)
+
+XAPI_PREFIXES = ("/xapi",)
+
+
+def init_app(app: Flask) -> None:
+    from lrs.xapi import about  # noqa: F401  (routes register on import)
+
+    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, XAPI_PREFIXES)  # type: ignore[method-assign]
+    for prefix in XAPI_PREFIXES:
+        app.register_blueprint(bp, url_prefix=prefix, name=f"xapi{prefix.replace('/', '_')}")
+
+    @app.after_request
+    def _version_header(response: Response) -> Response:
+        response.headers["X-Experience-API-Version"] = g.get("xapi_version") or response_version()
+        return response
+
+
+@bp.before_request
+def _negotiate() -> None:
+    # About answers every client, whatever version it speaks (Part 3, 2.8).
+    if request.endpoint and request.endpoint.endswith(".about"):
+        return
+    g.xapi_version = negotiate_version(request.headers.get("X-Experience-API-Version"))

@@ -1,0 +1,115 @@
+"""Alternate request syntax (xAPI 1.0.3, Part 3, 1.3).
+
+A client that can only POST sends `POST <resource>?method=PUT|GET|DELETE` with a form body that
+carries the headers, the query parameters and the `content`. This WSGI middleware turns such a
+request back into the request it stands for, before Flask sees it, so that every resource
+handles it as an ordinary one. Refused (400) where the specification says so: any other query
+parameter besides `method`, or a method outside PUT/GET/DELETE/POST.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+HEADER_FIELDS = {
+    "authorization": "HTTP_AUTHORIZATION",
+    "x-experience-api-version": "HTTP_X_EXPERIENCE_API_VERSION",
+    "content-type": "CONTENT_TYPE",
+    "content-length": "CONTENT_LENGTH",
+    "if-match": "HTTP_IF_MATCH",
+    "if-none-match": "HTTP_IF_NONE_MATCH",
+}
+ALLOWED_METHODS = {"GET", "PUT", "POST", "DELETE"}
+
+
+def _error(start_response: Callable[..., Any], message: str, path: str, rule: str) -> list[bytes]:
+    body = orjson.dumps(
+        {
+            "error": {
+                "code": "bad_request",
+                "message": message,
+                "details": [{"path": path, "rule": rule}],
+            }
+        }
+    )
+    start_response(
+        "400 BAD REQUEST",
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("X-Experience-API-Version", "1.0.3"),
+        ],
+    )
+    return [body]
+
+
+class AlternateRequestSyntax:
+    def __init__(self, app: WSGIApp, prefixes: tuple[str, ...]) -> None:
+        self.app = app
+        self.prefixes = prefixes
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if environ.get("REQUEST_METHOD") != "POST" or not path.startswith(self.prefixes):
+            return self.app(environ, start_response)
+        query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        names = [name for name, _ in query]
+        if "method" not in names:
+            return self.app(environ, start_response)
+        if names != ["method"]:
+            return _error(
+                start_response,
+                "With the alternate request syntax, `method` must be the only query parameter.",
+                "query",
+                "only `method` is allowed in the query string (Part 3, 1.3)",
+            )
+        method = dict(query)["method"].upper()
+        if method not in ALLOWED_METHODS:
+            return _error(
+                start_response,
+                f"Method {method!r} cannot be tunnelled.",
+                "query.method",
+                "must be one of GET, PUT, POST, DELETE",
+            )
+        content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+        if content_type != "application/x-www-form-urlencoded":
+            return _error(
+                start_response,
+                "The alternate request syntax needs a form-encoded body.",
+                "headers.Content-Type",
+                "must be application/x-www-form-urlencoded",
+            )
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        raw = environ["wsgi.input"].read(length) if length > 0 else b""
+        form = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
+        params: list[tuple[str, str]] = []
+        content = b""
+        new_env = dict(environ)
+        for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            new_env.pop(key, None)
+        for name, value in form:
+            lower = name.lower()
+            if lower == "content":
+                content = value.encode()
+            elif lower in HEADER_FIELDS:
+                new_env[HEADER_FIELDS[lower]] = value
+            else:
+                params.append((name, value))
+        new_env["REQUEST_METHOD"] = method
+        new_env["QUERY_STRING"] = urlencode(params)
+        new_env["CONTENT_LENGTH"] = str(len(content))
+        new_env["wsgi.input"] = io.BytesIO(content)
+        if content and "CONTENT_TYPE" not in new_env:
+            new_env["CONTENT_TYPE"] = "application/json"
+        new_env["lernspur.alternate_syntax"] = True
+        return self.app(new_env, start_response)

@@ -1,0 +1,184 @@
+"""Fixtures shared by every test.
+
+Every database test runs on SQLite and, when `LERNSPUR_TEST_DATABASE_URL` is set (as in CI), again
+on PostgreSQL: the `engine` fixture is parametrised over both. The schema is built once per
+session by the Alembic migrations; each test runs inside a transaction that is rolled back
+(Warehouse's pattern), with the app's sessions joining it through SAVEPOINTs.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from lrs import migrate
+from lrs.app import create_app
+from lrs.auth.services import create_credential, create_organisation
+from lrs.config import normalise_database_url
+from lrs.db import make_engine
+
+PG_ENV = "LERNSPUR_TEST_DATABASE_URL"
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else ["sqlite"]
+
+
+def pytest_report_header() -> str:
+    if os.environ.get(PG_ENV):
+        return f"databases: SQLite and PostgreSQL ({os.environ[PG_ENV]})"
+    return f"databases: SQLite only ({PG_ENV} is not set, so PostgreSQL is not tested)"
+
+
+def _fresh_postgres_database(url: str) -> str:
+    """Drop and create the test database named in `url`; fail loudly if unreachable."""
+    target = make_url(normalise_database_url(url))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            name = target.database
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        pytest.exit(
+            f"PostgreSQL at {url} is not reachable ({exc.__class__.__name__}: {exc}). "
+            f"Start it, or unset {PG_ENV} to test on SQLite only.",
+            returncode=3,
+        )
+    finally:
+        admin.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session", params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'lernspur-test.db'}"
+    return _fresh_postgres_database(os.environ[PG_ENV])
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    eng = make_engine(database_url)
+    with eng.begin() as conn:
+        migrate.upgrade(connection=conn)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    trans = conn.begin()
+    yield conn
+    trans.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def db_session(connection: Connection) -> Iterator[Session]:
+    sess = Session(bind=connection, join_transaction_mode="create_savepoint")
+    yield sess
+    sess.close()
+
+
+@pytest.fixture
+def app(connection: Connection, database_url: str) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret-key",
+            "DB_CONNECTION": connection,
+            "BASE_URL": "http://lrs.test",
+        }
+    )
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass
+class XapiClient:
+    """Speaks xAPI to the app as one credential (like flaskr's `AuthActions`)."""
+
+    client: FlaskClient
+    key: str
+    secret: str
+    org: str
+    version: str = "1.0.3"
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, **more: str) -> dict[str, str]:
+        token = base64.b64encode(f"{self.key}:{self.secret}".encode()).decode()
+        headers = {
+            "Authorization": f"Basic {token}",
+            "X-Experience-API-Version": self.version,
+            **self.extra_headers,
+        }
+        headers.update({k.replace("_", "-"): v for k, v in more.items()})
+        return headers
+
+    def request(self, method: str, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = self.headers(**kwargs.pop("headers", {}))
+        if json is not None:
+            kwargs["data"] = orjson.dumps(json)
+            headers.setdefault("Content-Type", "application/json")
+        return self.client.open(f"/xapi/{path}", method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.request("POST", path, json, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        return self.request("PUT", path, json, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.request("DELETE", path, **kwargs)
+
+
+class XapiFactory:
+    """Creates organisations and credentials with chosen scopes, and clients that use them."""
+
+    def __init__(self, client: FlaskClient, session: Session) -> None:
+        self._client = client
+        self._session = session
+        self._orgs: dict[str, Any] = {}
+
+    def as_(self, scopes: list[str] | None = None, org: str = "org-a", **kw: Any) -> XapiClient:
+        if org not in self._orgs:
+            self._orgs[org] = create_organisation(self._session, org, org.upper())
+        issued = create_credential(self._session, self._orgs[org], scopes or ["all"])
+        self._session.commit()
+        return XapiClient(self._client, issued.key, issued.secret, org, **kw)
+
+
+@pytest.fixture
+def xapi_factory(client: FlaskClient, db_session: Session) -> XapiFactory:
+    return XapiFactory(client, db_session)
+
+
+@pytest.fixture
+def xapi(xapi_factory: XapiFactory) -> XapiClient:
+    """A client of organisation `org-a` with scope `all`, speaking xAPI 1.0.3."""
+    return xapi_factory.as_(["all"])
+
+
+DATA = Path(__file__).parent / "data"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
