@@ -33,6 +33,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
             ALLOW_PRIVATE_URLS=settings.allow_private_urls,
             TRUST_PROXY=settings.trust_proxy,
             MAX_CONTENT_LENGTH=settings.max_body_bytes,
+            XAPI_DEFAULT_VERSION=settings.xapi_default_version,
         )
     app.config.setdefault("BASE_URL", None)
     app.config.setdefault("ALLOW_PRIVATE_URLS", False)

@@ -43,11 +43,20 @@ class Settings:
     allow_private_urls: bool = False
     trust_proxy: int = 0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    xapi_default_version: str = "2.0.0"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _xapi_version(value: str | None) -> str:
+    if not value:
+        return "2.0.0"
+    if value not in ("1.0.3", "2.0.0"):
+        raise ConfigError("LERNSPUR_XAPI_VERSION must be 1.0.3 or 2.0.0.")
+    return value
 
 
 def _development_secret(var_dir: Path) -> str:
@@ -83,4 +92,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         allow_private_urls=_flag(environ.get("LERNSPUR_ALLOW_PRIVATE_URLS")),
         trust_proxy=int(environ.get("LERNSPUR_TRUST_PROXY", "0") or 0),
         max_body_bytes=int(environ.get("LERNSPUR_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)),
+        xapi_default_version=_xapi_version(environ.get("LERNSPUR_XAPI_VERSION")),
     )

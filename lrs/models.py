@@ -2,7 +2,25 @@
 
 from lrs.auth.models import Credential, Organisation
 from lrs.db import Base
+from lrs.documents.models import Document
+from lrs.statement_store.models import (
+    Activity,
+    Attachment,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+)
 
 metadata = Base.metadata
 
-__all__ = ["Credential", "Organisation", "metadata"]
+__all__ = [
+    "Activity",
+    "Attachment",
+    "Credential",
+    "Document",
+    "Organisation",
+    "Statement",
+    "StatementActivity",
+    "StatementAgent",
+    "metadata",
+]

@@ -182,3 +182,123 @@ def xapi(xapi_factory: XapiFactory) -> XapiClient:
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@dataclass
+class LiveServer:
+    """A real `lernspur serve` (gunicorn) process on its own database."""
+
+    url: str
+    database_url: str
+    process: Any
+    env: dict[str, str]
+    log: Path
+
+    def credentials(self, scopes: str = "all", org: str | None = None) -> dict[str, str]:
+        """A new organisation (unless given) and a credential in it, through the CLI."""
+        import subprocess
+        import uuid
+
+        org = org or f"live-{uuid.uuid4().hex[:10]}"
+        subprocess.run(
+            [LERNSPUR, "orgs", "create", org, "--name", org],
+            env=self.env,
+            check=False,
+            capture_output=True,
+        )
+        out = subprocess.run(
+            [LERNSPUR, "credentials", "create", "--org", org, "--scope", scopes, "--json"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return orjson.loads(out.stdout)
+
+
+LERNSPUR = str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "lernspur")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(
+    database_url: str,
+    workers: int = 2,
+    extra_env: dict[str, str] | None = None,
+) -> LiveServer:
+    import subprocess
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "LERNSPUR_DATABASE_URL": database_url,
+        "LERNSPUR_SECRET_KEY": "live-test-secret",
+        **(extra_env or {}),
+    }
+    subprocess.run([LERNSPUR, "db", "upgrade"], env=env, check=True, capture_output=True)
+    import tempfile
+
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, read after failures
+        prefix="lernspur-serve-", suffix=".log", delete=False
+    )
+    process = subprocess.Popen(
+        [LERNSPUR, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1):  # noqa: S310
+                return LiveServer(url, database_url, process, env, Path(log.name))
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(Path(log.name).read_text()) from None
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("lernspur serve did not come up in 30 s")
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=20)
+    except Exception:
+        server.process.kill()
+        server.process.wait(timeout=20)
+    if not os.environ.get("LERNSPUR_KEEP_SERVER_LOGS"):
+        server.log.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def live_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
+    base = os.environ[PG_ENV]
+    url = make_url(normalise_database_url(base))
+    return _fresh_postgres_database(
+        url.set(database=f"{url.database}_live").render_as_string(hide_password=False)
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url: str) -> Iterator[LiveServer]:
+    server = start_server(live_database_url)
+    yield server
+    stop_server(server)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that disturb shared services (a database restart) run last."""
+    items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lrs.db import Base, JSONType
+from lrs.db import Base, JSONType, UTCDateTime
 
 
 class Organisation(Base):
@@ -21,7 +21,7 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(255))
     # Names and e-mail addresses from launches are kept only if the organisation opts in.
     store_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     credentials: Mapped[list[Credential]] = relationship(back_populates="organisation")
 
@@ -41,8 +41,8 @@ class Credential(Base):
     label: Mapped[str | None] = mapped_column(String(255))
     # Issue 5: strip personal names from incoming statements for organisations that want it.
     strip_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(back_populates="credentials")
 

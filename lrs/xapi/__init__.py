@@ -13,7 +13,10 @@ XAPI_PREFIXES = ("/xapi",)
 
 
 def init_app(app: Flask) -> None:
-    from lrs.xapi import about  # noqa: F401  (routes register on import)
+    # Routes register on import.
+    from lrs.documents import views as _documents  # noqa: F401
+    from lrs.statement_store import views as _statements  # noqa: F401
+    from lrs.xapi import about, people  # noqa: F401
 
     app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, XAPI_PREFIXES)  # type: ignore[method-assign]
     for prefix in XAPI_PREFIXES:

@@ -4,7 +4,8 @@ A client that can only POST sends `POST <resource>?method=PUT|GET|DELETE` with a
 carries the headers, the query parameters and the `content`. This WSGI middleware turns such a
 request back into the request it stands for, before Flask sees it, so that every resource
 handles it as an ordinary one. Refused (400) where the specification says so: any other query
-parameter besides `method`, or a method outside PUT/GET/DELETE/POST.
+parameter besides `method`, or a method outside PUT/GET/DELETE/POST. xAPI 2.0 (IEEE 9274.1.1)
+removed the alternate syntax, so a request whose effective version is 2.0 is refused too.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ HEADER_FIELDS = {
 ALLOWED_METHODS = {"GET", "PUT", "POST", "DELETE"}
 
 
-def _error(start_response: Callable[..., Any], message: str, path: str, rule: str) -> list[bytes]:
+def _error(
+    start_response: Callable[..., Any],
+    message: str,
+    path: str,
+    rule: str,
+    version: str = "1.0.3",
+) -> list[bytes]:
     body = orjson.dumps(
         {
             "error": {
@@ -44,7 +51,7 @@ def _error(start_response: Callable[..., Any], message: str, path: str, rule: st
         [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
-            ("X-Experience-API-Version", "1.0.3"),
+            ("X-Experience-API-Version", version),
         ],
     )
     return [body]
@@ -105,6 +112,15 @@ class AlternateRequestSyntax:
                 new_env[HEADER_FIELDS[lower]] = value
             else:
                 params.append((name, value))
+        version = new_env.get("HTTP_X_EXPERIENCE_API_VERSION", "")
+        if version.startswith("2."):
+            return _error(
+                start_response,
+                "xAPI 2.0 has no alternate request syntax; send the request as it is.",
+                "query.method",
+                "not available in xAPI 2.0 (IEEE 9274.1.1 removed it)",
+                version="2.0.0",
+            )
         new_env["REQUEST_METHOD"] = method
         new_env["QUERY_STRING"] = urlencode(params)
         new_env["CONTENT_LENGTH"] = str(len(content))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
+
 from lrs.errors import BadRequest
 from statements.errors import Problem
 
@@ -39,4 +41,5 @@ def negotiate_version(header: str | None) -> str:
 
 
 def response_version() -> str:
-    return LATEST
+    """The version named on responses to requests that name none (`LERNSPUR_XAPI_VERSION`)."""
+    return str(current_app.config.get("XAPI_DEFAULT_VERSION") or LATEST)

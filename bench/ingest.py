@@ -1,0 +1,134 @@
+"""Ingest throughput over HTTP: POST batches of realistic statements to `lernspur serve`.
+
+    .venv/bin/python bench/ingest.py                       # PostgreSQL (lernspur_bench)
+    .venv/bin/python bench/ingest.py --database sqlite:///var/bench.db
+    .venv/bin/python bench/ingest.py --batch 1 --seconds 10  # single-statement POSTs
+
+Starts its own server on a fresh database unless --url/--key/--secret point at a running one.
+Prints statements/s and request latency percentiles. Issue #2's targets on a 2-core machine:
+>= 10,000 statements/s in batches of 100; >= 800/s single-statement POSTs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import random
+import threading
+import time
+import urllib.parse
+
+from common import (
+    credentials,
+    fresh_database,
+    machine,
+    percentile,
+    realistic_statement,
+    start_server,
+)
+
+
+def worker(
+    url: str,
+    auth: str,
+    bodies: list[bytes],
+    deadline: float,
+    results: list[float],
+    errors: list[str],
+    batch: int,
+    counts: list[int],
+) -> None:
+    parsed = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    headers = {
+        "Authorization": auth,
+        "X-Experience-API-Version": "1.0.3",
+        "Content-Type": "application/json",
+    }
+    i = 0
+    while time.monotonic() < deadline:
+        body = bodies[i % len(bodies)]
+        i += 1
+        start = time.perf_counter()
+        conn.request("POST", "/xapi/statements", body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        results.append(time.perf_counter() - start)
+        if response.status != 200:
+            errors.append(f"{response.status} {data[:200]!r}")
+            return
+        counts.append(batch)
+    conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", default="postgresql://postgres@127.0.0.1:5432/lernspur_bench")
+    parser.add_argument("--url")
+    parser.add_argument("--key")
+    parser.add_argument("--secret")
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    server = None
+    if args.url:
+        url, key, secret = args.url, args.key, args.secret
+    else:
+        server = start_server(fresh_database(args.database), args.workers, args.threads)
+        url = server.url
+        key, secret = credentials(server.env, "bench")
+    auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+    rng = random.Random(7)
+    bodies = []
+    for _ in range(64):
+        batch = [realistic_statement(rng) for _ in range(args.batch)]
+        bodies.append(json.dumps(batch if args.batch > 1 else batch[0]).encode())
+    size = sum(len(b) for b in bodies) / len(bodies) / args.batch
+    print(f"machine: {machine()}")
+    print(f"database: {args.database if server else url}")
+    print(
+        f"batch {args.batch}, {args.clients} client threads, {args.seconds:.0f} s, "
+        f"~{size:.0f} bytes/statement, server {args.workers} workers x {args.threads} threads"
+    )
+    # Warm up (connections, caches) before measuring.
+    warm: list[float] = []
+    worker(url, auth, bodies, time.monotonic() + 2, warm, [], args.batch, [])
+    results: list[float] = []
+    errors: list[str] = []
+    counts: list[int] = []
+    deadline = time.monotonic() + args.seconds
+    started = time.monotonic()
+    threads = [
+        threading.Thread(
+            target=worker, args=(url, auth, bodies, deadline, results, errors, args.batch, counts)
+        )
+        for _ in range(args.clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    if server:
+        server.stop()
+    if errors:
+        raise SystemExit(f"errors: {errors[:3]}")
+    total = sum(counts)
+    print(
+        f"stored {total} statements in {elapsed:.1f} s: {total / elapsed:,.0f} statements/s, "
+        f"{len(results) / elapsed:,.0f} requests/s"
+    )
+    print(
+        f"request latency p50 {percentile(results, 50) * 1000:.1f} ms, "
+        f"p95 {percentile(results, 95) * 1000:.1f} ms, p99 {percentile(results, 99) * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

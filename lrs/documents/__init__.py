@@ -1,0 +1,1 @@
+"""The document resources of xAPI: State, Activity Profile, Agent Profile."""

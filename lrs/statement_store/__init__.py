@@ -1,0 +1,1 @@
+"""Statement storage and retrieval: the Statement, Activities, Agents resources of xAPI."""

@@ -1,0 +1,122 @@
+"""Tables of the statement store.
+
+The full statement is kept as JSON (JSONB on PostgreSQL); the columns beside it are what the
+GET /statements filters need, indexed per organisation. Related-agent and related-activity
+filters go through side tables, never through JSON scans.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lrs.db import Base, JSONType, UTCDateTime
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY, so the 64-bit key is INTEGER there.
+BigPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+    __table_args__ = (
+        UniqueConstraint("org_pk", "statement_id"),
+        # GET /statements?activity=…&verb=… newest first is one backward index range scan.
+        Index("ix_statements_org_activity_verb_pk", "org_pk", "activity_iri", "verb_iri", "pk"),
+        Index("ix_statements_org_verb_pk", "org_pk", "verb_iri", "pk"),
+        Index("ix_statements_org_registration_pk", "org_pk", "registration", "pk"),
+        Index("ix_statements_org_stored_at", "org_pk", "stored_at"),
+        Index("ix_statements_org_object_ref", "org_pk", "object_ref"),
+    )
+
+    pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
+    org_pk: Mapped[int] = mapped_column(ForeignKey("organisations.pk"))
+    statement_id: Mapped[uuid.UUID] = mapped_column(Uuid())
+    credential_pk: Mapped[int | None] = mapped_column(ForeignKey("credentials.pk"))
+    actor_key: Mapped[str | None] = mapped_column(Text)
+    verb_iri: Mapped[str] = mapped_column(Text)
+    # The object's id when the object is an Activity; the target id when it is a StatementRef.
+    activity_iri: Mapped[str | None] = mapped_column(Text)
+    object_ref: Mapped[uuid.UUID | None] = mapped_column(Uuid())
+    registration: Mapped[uuid.UUID | None] = mapped_column(Uuid())
+    timestamp_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[str] = mapped_column(String(16))
+    body: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class StatementAgent(Base):
+    """An Agent or Group a statement names, for the `agent` and `related_agents` filters.
+
+    `related` is false for the actor and an Agent/Group object (and their Group members), the
+    rows the plain `agent` filter matches; true for authority, instructor, team, SubStatement
+    agents and 2.0 context agents, which only `related_agents=true` matches.
+    """
+
+    __tablename__ = "statement_agents"
+    __table_args__ = (Index("ix_statement_agents_lookup", "org_pk", "agent_key", "statement_pk"),)
+
+    pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
+    statement_pk: Mapped[int] = mapped_column(
+        ForeignKey("statements.pk", ondelete="CASCADE"), index=True
+    )
+    org_pk: Mapped[int] = mapped_column(Integer)
+    agent_key: Mapped[str] = mapped_column(Text)
+    related: Mapped[bool] = mapped_column(Boolean)
+
+
+class StatementActivity(Base):
+    """An Activity a statement names besides its object, for `related_activities=true`."""
+
+    __tablename__ = "statement_activities"
+    __table_args__ = (
+        Index("ix_statement_activities_lookup", "org_pk", "activity_iri", "statement_pk"),
+    )
+
+    pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
+    statement_pk: Mapped[int] = mapped_column(
+        ForeignKey("statements.pk", ondelete="CASCADE"), index=True
+    )
+    org_pk: Mapped[int] = mapped_column(Integer)
+    activity_iri: Mapped[str] = mapped_column(Text)
+
+
+class Attachment(Base):
+    """Raw attachment data, stored once per organisation and SHA-2 (Part 3, 1.5.2)."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("org_pk", "sha2"),)
+
+    pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
+    org_pk: Mapped[int] = mapped_column(ForeignKey("organisations.pk"))
+    sha2: Mapped[str] = mapped_column(String(128))
+    content_type: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Activity(Base):
+    """The LRS's canonical definition of an Activity (Part 3, 2.5), merged from statements."""
+
+    __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("org_pk", "activity_iri"),)
+
+    pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
+    org_pk: Mapped[int] = mapped_column(ForeignKey("organisations.pk"))
+    activity_iri: Mapped[str] = mapped_column(Text)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

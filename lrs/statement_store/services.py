@@ -1,0 +1,388 @@
+"""Storing statements: one transaction per request, a batch stored whole or not at all.
+
+xAPI 1.0.3 Part 3, 2.1.1 (PUT) and 2.1.2 (POST); Part 2, 2.3.2 (voiding), 2.4.7-2.4.9 (timestamp,
+stored, authority), 2.4.10 (version), 2.4.11 (attachments), 2.6 (signed statements).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import orjson
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lrs.auth.models import Credential
+from lrs.auth.scopes import grants
+from lrs.errors import BadRequest, Conflict
+from lrs.statement_store.activities import merge_activity_definitions
+from lrs.statement_store.keys import VOIDED_VERB, FilterKeys, filter_keys
+from lrs.statement_store.models import Attachment, Statement
+from lrs.statement_store.writer import insert_rows
+from statements.equivalence import statements_equivalent
+from statements.errors import Problem
+from statements.formats import normalise_for_storage
+from statements.signature import SIGNATURE_USAGE_TYPE, verify_signed_statement
+from statements.timestamps import (
+    format_timestamp,
+    normalise_statement_timestamps,
+    parse_timestamp,
+    utc_now,
+)
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_VERSION = {"1.0.3": "1.0.0", "2.0.0": "2.0.0"}
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class AttachmentPart:
+    """Raw data of one attachment received in a multipart/mixed request."""
+
+    sha2: str
+    content_type: str
+    content: bytes
+
+
+def authority_for(credential: Credential, base_url: str) -> dict[str, Any]:
+    """The Agent the LRS names as authority for what this credential stores (Part 2, 2.4.9)."""
+    return {
+        "objectType": "Agent",
+        "name": credential.label or credential.organisation.name,
+        "account": {"homePage": base_url, "name": credential.key},
+    }
+
+
+@dataclass
+class _Prepared:
+    statement_id: str
+    body: dict[str, Any]
+    keys: FilterKeys
+    timestamp_at: datetime
+
+
+def _prepare(
+    raw: Mapping[str, Any],
+    version: str,
+    stored_at: datetime,
+    stored: str,
+    authority: dict[str, Any],
+) -> _Prepared:
+    body = normalise_statement_timestamps(normalise_for_storage(raw), version)
+    statement_id = str(body.get("id") or uuid.uuid4()).lower()
+    body["id"] = statement_id
+    body["stored"] = stored
+    # A missing timestamp (or, in 2.0, a null one) is the stored time (Part 2, 2.4.7).
+    given = body.get("timestamp")
+    if given is None:
+        body["timestamp"] = stored
+    body["authority"] = authority
+    body.setdefault("version", DEFAULT_VERSION[version])
+    return _Prepared(
+        statement_id=statement_id,
+        body=body,
+        keys=filter_keys(body),
+        timestamp_at=parse_timestamp(given) if given is not None else stored_at,
+    )
+
+
+def _check_attachments(
+    statements: Sequence[Mapping[str, Any]],
+    parts: Mapping[str, AttachmentPart],
+    path: str,
+    many: bool,
+) -> None:
+    """Every attachment without fileUrl must arrive as a part (Part 3, 1.5.2.s3.b5)."""
+    used: set[str] = set()
+    for i, stmt in enumerate(statements):
+        where = f"{path}[{i}]" if many else path
+        for j, att in enumerate(stmt.get("attachments") or ()):
+            sha2 = att.get("sha2")
+            if sha2 in parts:
+                used.add(sha2)
+                continue
+            if not att.get("fileUrl"):
+                raise BadRequest(
+                    "An attachment's data is missing.",
+                    [
+                        Problem(
+                            f"{where}.attachments[{j}].sha2",
+                            "needs a multipart part with this X-Experience-API-Hash, or a fileUrl",
+                        )
+                    ],
+                )
+            if att.get("usageType") == SIGNATURE_USAGE_TYPE:
+                raise BadRequest(
+                    "A signature attachment must be sent as a part.",
+                    [Problem(f"{where}.attachments[{j}]", "signature data must be included")],
+                )
+        for j, att in enumerate(stmt.get("attachments") or ()):
+            if att.get("usageType") == SIGNATURE_USAGE_TYPE and att.get("sha2") in parts:
+                if att.get("contentType") != "application/octet-stream":
+                    raise BadRequest(
+                        "A statement signature must be application/octet-stream.",
+                        [
+                            Problem(
+                                f"{where}.attachments[{j}].contentType",
+                                "must be application/octet-stream for a signature",
+                            )
+                        ],
+                    )
+                verify_signed_statement(
+                    dict(stmt), parts[att["sha2"]].content, f"{where}.attachments[{j}]"
+                )
+    unused = set(parts) - used
+    if unused:
+        raise BadRequest(
+            "A multipart part matches no attachment of the statements.",
+            [
+                Problem("attachments", f"part with hash {sha2} is not declared by any statement")
+                for sha2 in sorted(unused)
+            ],
+        )
+
+
+def store_statements(
+    session: Session,
+    credential: Credential,
+    statements: Sequence[Mapping[str, Any]],
+    version: str,
+    base_url: str,
+    parts: Mapping[str, AttachmentPart] | None = None,
+    path: str = "statements",
+    many: bool = True,
+) -> list[str]:
+    """Store validated statements; returns their ids in order. All or nothing.
+
+    Statements whose id is stored already are skipped if equivalent (Part 3, 2.1.2.s2.b4) and
+    make the whole request fail with 409 if not (2.1.2.s2.b5).
+    """
+    parts = parts or {}
+    _check_attachments(statements, parts, path, many)
+    stored_at = utc_now()
+    stored = format_timestamp(stored_at)
+    authority = authority_for(credential, base_url)
+    prepared = [_prepare(s, version, stored_at, stored, authority) for s in statements]
+
+    seen: dict[str, int] = {}
+    for i, item in enumerate(prepared):
+        if item.statement_id in seen:
+            raise BadRequest(
+                "The batch contains the same statement id twice.",
+                [Problem(f"{path}[{i}].id", f"duplicates {path}[{seen[item.statement_id]}].id")],
+            )
+        seen[item.statement_id] = i
+
+    org_pk = credential.org_pk
+    _lock_client_ids(
+        session,
+        org_pk,
+        [p.statement_id for p, s in zip(prepared, statements, strict=True) if "id" in s],
+    )
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        new = _without_known(session, org_pk, prepared, path, many)
+        if not new:
+            break
+        # Rows go in id order, so concurrent batches with overlapping ids take their locks in
+        # the same order and wait for each other instead of deadlocking.
+        new = sorted(new, key=lambda p: p.statement_id)
+        try:
+            with session.begin_nested():
+                _insert(session, org_pk, credential.pk, new, stored_at)
+                _store_attachments(session, org_pk, parts)
+                _apply_voiding(session, org_pk, new, path, many)
+                if grants(credential.scopes, "activities", "write"):
+                    merge_activity_definitions(session, org_pk, [p.body for p in new], stored_at)
+            break
+        except IntegrityError:
+            # A concurrent request stored one of these ids (or activities) first: compare again.
+            if attempt == MAX_ATTEMPTS:
+                raise
+            logger.info("concurrent insert in org %s; re-checking (attempt %s)", org_pk, attempt)
+    return [p.statement_id for p in prepared]
+
+
+def _lock_client_ids(session: Session, org_pk: int, ids: list[str]) -> None:
+    """Serialise concurrent writers of the same statement ids (PostgreSQL).
+
+    Client-chosen ids can arrive in several requests at once. A transaction-scoped advisory
+    lock per id, taken in sorted order, makes the second writer wait until the first has
+    committed, so it then finds the statement and compares instead of failing on the unique
+    constraint. SQLite needs none: its writers are serialised by BEGIN IMMEDIATE.
+    """
+    if not ids or session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({_lock_key(org_pk, sid) for sid in ids})
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"),
+        {"keys": keys},
+    )
+
+
+def _lock_key(org_pk: int, statement_id: str) -> int:
+    value = (uuid.UUID(statement_id).int >> 64) ^ (org_pk * 0x9E3779B97F4A7C15)
+    value &= (1 << 64) - 1
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _without_known(
+    session: Session, org_pk: int, prepared: list[_Prepared], path: str, many: bool
+) -> list[_Prepared]:
+    ids = [uuid.UUID(p.statement_id) for p in prepared]
+    rows = session.execute(
+        select(Statement.statement_id, Statement.body).where(
+            Statement.org_pk == org_pk, Statement.statement_id.in_(ids)
+        )
+    ).all()
+    if not rows:
+        return prepared
+    existing = {str(sid).lower(): cast("dict[str, Any]", body) for sid, body in rows}
+    fresh = []
+    for i, item in enumerate(prepared):
+        known = existing.get(item.statement_id)
+        if known is None:
+            fresh.append(item)
+        elif not statements_equivalent(known, item.body):
+            where = f"{path}[{i}].id" if many else f"{path}.id"
+            raise Conflict(
+                f"A different statement with id {item.statement_id} is stored already.",
+                [Problem(where, "a statement id, once used, stands for one statement only")],
+            )
+    return fresh
+
+
+def _insert(
+    session: Session,
+    org_pk: int,
+    credential_pk: int,
+    items: list[_Prepared],
+    stored_at: datetime,
+) -> None:
+    target_ids = [p.statement_id for p in items]
+    # A voiding statement may arrive before its target (Part 2, 2.3.2): such a target is
+    # stored voided.
+    already_voided = {
+        str(ref).lower()
+        for ref in session.scalars(
+            select(Statement.object_ref).where(
+                Statement.org_pk == org_pk,
+                Statement.verb_iri == VOIDED_VERB,
+                Statement.object_ref.in_([uuid.UUID(i) for i in target_ids]),
+            )
+        )
+    }
+    voided_in_batch = {
+        p.keys.object_ref for p in items if p.keys.verb_iri == VOIDED_VERB and p.keys.object_ref
+    }
+    statement_rows = []
+    agent_rows = []
+    activity_rows = []
+    for item in items:
+        keys = item.keys
+        voided = keys.verb_iri != VOIDED_VERB and (
+            item.statement_id in already_voided or item.statement_id in voided_in_batch
+        )
+        statement_rows.append(
+            {
+                "org_pk": org_pk,
+                "statement_id": item.statement_id,
+                "credential_pk": credential_pk,
+                "actor_key": keys.actor_key,
+                "verb_iri": keys.verb_iri,
+                "activity_iri": keys.activity_iri,
+                "object_ref": keys.object_ref,
+                "registration": keys.registration,
+                "timestamp_at": item.timestamp_at,
+                "stored_at": stored_at,
+                "voided": voided,
+                "version": str(item.body.get("version")),
+                "body": orjson.dumps(item.body).decode(),
+            }
+        )
+        agent_rows.append(
+            [{"org_pk": org_pk, "agent_key": k, "related": r} for k, r in keys.agents.items()]
+        )
+        activity_rows.append(
+            [{"org_pk": org_pk, "activity_iri": a} for a in sorted(keys.related_activities)]
+        )
+    insert_rows(session, statement_rows, agent_rows, activity_rows)
+
+
+def _store_attachments(session: Session, org_pk: int, parts: Mapping[str, AttachmentPart]) -> None:
+    if not parts:
+        return
+    known = set(
+        session.scalars(
+            select(Attachment.sha2).where(
+                Attachment.org_pk == org_pk, Attachment.sha2.in_(list(parts))
+            )
+        )
+    )
+    for sha2, part in parts.items():
+        if sha2 not in known:
+            session.add(
+                Attachment(
+                    org_pk=org_pk,
+                    sha2=sha2,
+                    content_type=part.content_type,
+                    content=part.content,
+                )
+            )
+    session.flush()
+
+
+def _apply_voiding(
+    session: Session, org_pk: int, items: list[_Prepared], path: str, many: bool
+) -> None:
+    """Mark the targets of voiding statements voided (Part 2, 2.3.2).
+
+    A voiding statement cannot itself be voided: such a request is refused with 400.
+    """
+    targets: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.keys.verb_iri == VOIDED_VERB and item.keys.object_ref:
+            targets[item.keys.object_ref] = i
+    if not targets:
+        return
+    voiding = (
+        session.execute(
+            select(Statement.statement_id).where(
+                Statement.org_pk == org_pk,
+                Statement.statement_id.in_([uuid.UUID(t) for t in targets]),
+                Statement.verb_iri == VOIDED_VERB,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if voiding:
+        target = str(voiding[0]).lower()
+        i = targets[target]
+        raise BadRequest(
+            "A voiding statement cannot be voided.",
+            [
+                Problem(
+                    f"{path}[{i}].object.id" if many else f"{path}.object.id",
+                    "must not reference a voiding statement (xAPI Part 2, 2.3.2)",
+                )
+            ],
+        )
+    session.execute(
+        update(Statement)
+        .where(
+            Statement.org_pk == org_pk,
+            Statement.statement_id.in_([uuid.UUID(t) for t in targets]),
+        )
+        .values(voided=True)
+    )
+
+
+def latest_stored(session: Session, org_pk: int) -> datetime | None:
+    return session.scalar(select(func.max(Statement.stored_at)).where(Statement.org_pk == org_pk))
