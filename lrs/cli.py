@@ -6,15 +6,17 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import Flask
 
 from lrs.config import ConfigError
+from lrs.errors import LernspurError
 
 
-def _app() -> Flask:
+def app_for_cli() -> Flask:
+    """The app, configured from the environment; configuration errors end the command."""
     from lrs.app import create_app
 
     try:
@@ -23,8 +25,15 @@ def _app() -> Flask:
         raise click.ClickException(str(exc)) from exc
 
 
-def _emit(data: Any, as_json: bool, text: str) -> None:
+def emit(data: Any, as_json: bool, text: str) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else text)
+
+
+def fail(exc: LernspurError) -> NoReturn:
+    """Turn a domain error into a command-line error that names every problem."""
+    raise click.ClickException(
+        exc.message + "".join(f"\n  {p.path}: {p.rule}" for p in exc.details)
+    ) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,7 +57,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the application with gunicorn."""
     from lrs.server import run_gunicorn
 
-    _app()  # fail early, in this process, on bad configuration
+    app_for_cli()  # fail early, in this process, on bad configuration
     run_gunicorn(host=host, port=port, workers=workers, threads=threads)
 
 
@@ -62,7 +71,7 @@ def db_upgrade() -> None:
     """Apply all migrations (Alembic) up to head."""
     from lrs.migrate import upgrade
 
-    app = _app()
+    app = app_for_cli()
     upgrade(app.config["DATABASE_URL"])
     click.echo("Database schema is up to date.", err=True)
 
@@ -94,15 +103,14 @@ def orgs_create(org_id: str, name: str, as_json: bool) -> None:
     """Create organisation ORG_ID."""
     from lrs.auth.services import create_organisation
     from lrs.db import session_scope
-    from lrs.errors import LernspurError
 
-    app = _app()
+    app = app_for_cli()
     try:
         with session_scope(app) as session:
             create_organisation(session, org_id, name)
     except LernspurError as exc:
-        raise click.ClickException(exc.message) from exc
-    _emit({"id": org_id, "name": name}, as_json, f"Created organisation {org_id} ({name}).")
+        fail(exc)
+    emit({"id": org_id, "name": name}, as_json, f"Created organisation {org_id} ({name}).")
 
 
 @main.group()
@@ -141,9 +149,8 @@ def credentials_create(
     """Issue a key and secret; the secret is shown only this once."""
     from lrs.auth.services import create_credential, get_organisation
     from lrs.db import session_scope
-    from lrs.errors import LernspurError
 
-    app = _app()
+    app = app_for_cli()
     try:
         with session_scope(app) as session:
             issued = create_credential(
@@ -154,11 +161,9 @@ def credentials_create(
                 strip_personal_data,
             )
     except LernspurError as exc:
-        raise click.ClickException(
-            exc.message + "".join(f"\n  {p.path}: {p.rule}" for p in exc.details)
-        ) from exc
+        fail(exc)
     data = {"key": issued.key, "secret": issued.secret, "org": issued.org, "scopes": issued.scopes}
-    _emit(
+    emit(
         data,
         as_json,
         f"key:    {issued.key}\nsecret: {issued.secret}\nscopes: {' '.join(issued.scopes)}\n"
@@ -185,7 +190,7 @@ def demo_init(as_json: bool) -> None:
     from lrs.auth.services import create_credential, create_organisation
     from lrs.db import session_scope
 
-    app = _app()
+    app = app_for_cli()
     with session_scope(app) as session:
         org = session.scalar(select(Organisation).where(Organisation.slug == DEMO_ORG))
         saved = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else None
@@ -209,7 +214,7 @@ def demo_init(as_json: bool) -> None:
         "key": saved["key"],
         "secret": saved["secret"],
     }
-    _emit(
+    emit(
         data,
         as_json,
         "\n".join(
@@ -224,6 +229,9 @@ def demo_init(as_json: bool) -> None:
         ),
     )
 
+
+# Feature command groups register themselves on `main` when imported.
+from lrs.catalogue import cli as _catalogue_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,6 +1,7 @@
 """Every table, imported in one place so that Alembic sees the whole schema."""
 
 from lrs.auth.models import Credential, Organisation
+from lrs.catalogue.models import CatalogueCourse
 from lrs.db import Base
 from lrs.documents.models import Document
 from lrs.statement_store.models import (
@@ -16,6 +17,7 @@ metadata = Base.metadata
 __all__ = [
     "Activity",
     "Attachment",
+    "CatalogueCourse",
     "Credential",
     "Document",
     "Organisation",

@@ -22,6 +22,7 @@ from lrs.auth.models import Credential
 from lrs.auth.scopes import grants
 from lrs.errors import BadRequest, Conflict
 from lrs.statement_store.activities import merge_activity_definitions
+from lrs.statement_store.hooks import StoredBatch, run_after_store
 from lrs.statement_store.keys import VOIDED_VERB, FilterKeys, filter_keys
 from lrs.statement_store.models import Attachment, Statement
 from lrs.statement_store.writer import insert_rows
@@ -195,11 +196,14 @@ def store_statements(
         new = sorted(new, key=lambda p: p.statement_id)
         try:
             with session.begin_nested():
-                _insert(session, org_pk, credential.pk, new, stored_at)
+                pks = _insert(session, org_pk, credential.pk, new, stored_at)
                 _store_attachments(session, org_pk, parts)
                 _apply_voiding(session, org_pk, new, path, many)
                 if grants(credential.scopes, "activities", "write"):
                     merge_activity_definitions(session, org_pk, [p.body for p in new], stored_at)
+                run_after_store(
+                    session, StoredBatch(org_pk, credential, [p.body for p in new], pks)
+                )
             break
         except IntegrityError:
             # A concurrent request stored one of these ids (or activities) first: compare again.
@@ -264,7 +268,7 @@ def _insert(
     credential_pk: int,
     items: list[_Prepared],
     stored_at: datetime,
-) -> None:
+) -> list[int]:
     target_ids = [p.statement_id for p in items]
     # A voiding statement may arrive before its target (Part 2, 2.3.2): such a target is
     # stored voided.
@@ -312,7 +316,7 @@ def _insert(
         activity_rows.append(
             [{"org_pk": org_pk, "activity_iri": a} for a in sorted(keys.related_activities)]
         )
-    insert_rows(session, statement_rows, agent_rows, activity_rows)
+    return insert_rows(session, statement_rows, agent_rows, activity_rows)
 
 
 def _store_attachments(session: Session, org_pk: int, parts: Mapping[str, AttachmentPart]) -> None:

@@ -62,8 +62,8 @@ def insert_rows(
     statements: Sequence[dict[str, Any]],
     agents: Sequence[Sequence[dict[str, Any]]],
     activities: Sequence[Sequence[dict[str, Any]]],
-) -> None:
-    """Insert statements and, per statement, its agent and activity filter rows."""
+) -> list[int]:
+    """Insert statements and, per statement, its agent and activity filter rows; the pks."""
     session.flush()
     pks = _allocate_pks(session, "statements", len(statements))
     agent_rows: list[dict[str, Any]] = []
@@ -86,7 +86,7 @@ def insert_rows(
             ("statement_pk", "org_pk", "activity_iri"),
             activity_rows,
         )
-        return
+        return pks
     # The body is already JSON text: bind it as text, so it is not encoded a second time.
     insert_statement = insert(Statement).values(
         {c: bindparam(c, type_=Text()) if c == "body" else bindparam(c) for c in STATEMENT_COLUMNS}
@@ -96,6 +96,7 @@ def insert_rows(
         session.execute(insert(StatementAgent), agent_rows)
     if activity_rows:
         session.execute(insert(StatementActivity), activity_rows)
+    return pks
 
 
 def _with_uuids(row: dict[str, Any]) -> dict[str, Any]:
