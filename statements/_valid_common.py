@@ -26,6 +26,7 @@ MISSING: Final[Any] = object()
 UNKNOWN = "unknown property (keys are case-sensitive)"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_FLOAT: Final = sys.float_info.max
+_KEY_SHOWN: Final = 200
 
 
 class Enough(Exception):
@@ -40,14 +41,27 @@ def add(out: list[Problem], path: str, rule: str) -> None:
 
 def prop(path: str, key: object) -> str:
     """The path of a property: `path.key`, or `path["odd key"]` when the key is no identifier."""
-    if type(key) is str and _IDENTIFIER.fullmatch(key):
+    if type(key) is str and len(key) <= _KEY_SHOWN and _IDENTIFIER.fullmatch(key):
         return f"{path}.{key}"
     return entry(path, key)
 
 
 def entry(path: str, key: object) -> str:
-    """The path of a map entry (extensions, language maps): `path["key"]`."""
-    return f"{path}[{json.dumps(key if type(key) is str else str(key), ensure_ascii=False)}]"
+    """The path of a map entry (extensions, language maps): `path["key"]`.
+
+    Keys longer than _KEY_SHOWN characters are cut (a path is for reading, and a hostile
+    client should not get its megabyte key echoed back); lone surrogates, which a lenient JSON
+    parser lets through and a strict encoder refuses, are written as escapes.
+    """
+    text = key if type(key) is str else str(key)
+    if len(text) > _KEY_SHOWN:
+        text = text[:_KEY_SHOWN] + "…"
+    quoted = json.dumps(text, ensure_ascii=False)
+    try:
+        quoted.encode("utf-8")
+    except UnicodeEncodeError:
+        quoted = json.dumps(text)
+    return f"{path}[{quoted}]"
 
 
 def wrong(out: list[Problem], path: str, value: object, expected: str) -> None:
