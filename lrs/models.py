@@ -1,5 +1,6 @@
 """Every table, imported in one place so that Alembic sees the whole schema."""
 
+from lrs.accounts.models import User
 from lrs.auth.models import Credential, Organisation
 from lrs.catalogue.models import CatalogueCourse
 from lrs.db import Base
@@ -24,5 +25,6 @@ __all__ = [
     "Statement",
     "StatementActivity",
     "StatementAgent",
+    "User",
     "metadata",
 ]

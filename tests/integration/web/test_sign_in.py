@@ -1,0 +1,75 @@
+"""Sign-in, CSRF protection, first-sign-in password change, language switch."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lrs.accounts.services import create_user
+
+
+def _csrf(client, path="/login"):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+@pytest.fixture
+def account(db_session):
+    issued = create_user(db_session, "Leitung@Example.org", "site_admin")
+    db_session.commit()
+    return issued
+
+
+def test_home_is_german_by_default_and_english_on_request(client):
+    german = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="de">' in german
+    assert "Lernnachweise für Weiterbildungsprogramme" in german
+    english = client.get("/?lang=en")
+    assert "Learning records for continuing-education programmes" in english.get_data(as_text=True)
+    assert "lang=en" in english.headers["Set-Cookie"]
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True), "the choice sticks"
+
+
+def test_sign_in_with_one_time_password_then_must_set_own_password(client, account):
+    token = _csrf(client)
+    response = client.post("/login", data={"email": "leitung@example.org",
+                                           "password": account.password, "csrf_token": token})
+    assert response.status_code == 302
+    follow = client.get("/password")
+    assert follow.status_code == 200
+    token = _csrf(client, "/password")
+    short = client.post("/password", data={"password": "short", "password2": "short",
+                                           "csrf_token": token})
+    assert "mindestens 12 Zeichen" in short.get_data(as_text=True)
+    done = client.post("/password", data={"password": "ein-gutes-passwort",
+                                          "password2": "ein-gutes-passwort", "csrf_token": token})
+    assert done.status_code == 302
+    assert account.user.must_change_password is False
+
+
+def test_wrong_password_is_401_and_says_so(client, account):
+    token = _csrf(client)
+    response = client.post("/login", data={"email": "leitung@example.org", "password": "nope",
+                                           "csrf_token": token})
+    assert response.status_code == 401
+    assert "falsches Passwort" in response.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused(client, account):
+    response = client.post("/login", data={"email": "leitung@example.org",
+                                           "password": account.password})
+    assert response.status_code == 400
+
+
+def test_next_parameter_cannot_redirect_off_site(client, account):
+    token = _csrf(client)
+    response = client.post("/login?next=https://evil.example/", data={
+        "email": "leitung@example.org", "password": account.password, "csrf_token": token})
+    assert response.headers["Location"].startswith("/")
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/")
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
