@@ -302,3 +302,31 @@ def live_server(live_database_url: str) -> Iterator[LiveServer]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that disturb shared services (a database restart) run last."""
     items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright. Outside CI, skipped (with the reason)
+    when Chromium is not installed; in CI (CI=true) its absence fails the run."""
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: install the Debian packages chromium chromium-driver"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()

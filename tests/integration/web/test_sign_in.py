@@ -33,39 +33,52 @@ def test_home_is_german_by_default_and_english_on_request(client):
 
 def test_sign_in_with_one_time_password_then_must_set_own_password(client, account):
     token = _csrf(client)
-    response = client.post("/login", data={"email": "leitung@example.org",
-                                           "password": account.password, "csrf_token": token})
+    response = client.post(
+        "/login",
+        data={"email": "leitung@example.org", "password": account.password, "csrf_token": token},
+    )
     assert response.status_code == 302
     follow = client.get("/password")
     assert follow.status_code == 200
     token = _csrf(client, "/password")
-    short = client.post("/password", data={"password": "short", "password2": "short",
-                                           "csrf_token": token})
+    short = client.post(
+        "/password", data={"password": "short", "password2": "short", "csrf_token": token}
+    )
     assert "mindestens 12 Zeichen" in short.get_data(as_text=True)
-    done = client.post("/password", data={"password": "ein-gutes-passwort",
-                                          "password2": "ein-gutes-passwort", "csrf_token": token})
+    done = client.post(
+        "/password",
+        data={
+            "password": "ein-gutes-passwort",
+            "password2": "ein-gutes-passwort",
+            "csrf_token": token,
+        },
+    )
     assert done.status_code == 302
     assert account.user.must_change_password is False
 
 
 def test_wrong_password_is_401_and_says_so(client, account):
     token = _csrf(client)
-    response = client.post("/login", data={"email": "leitung@example.org", "password": "nope",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "leitung@example.org", "password": "nope", "csrf_token": token}
+    )
     assert response.status_code == 401
     assert "falsches Passwort" in response.get_data(as_text=True)
 
 
 def test_post_without_csrf_token_is_refused(client, account):
-    response = client.post("/login", data={"email": "leitung@example.org",
-                                           "password": account.password})
+    response = client.post(
+        "/login", data={"email": "leitung@example.org", "password": account.password}
+    )
     assert response.status_code == 400
 
 
 def test_next_parameter_cannot_redirect_off_site(client, account):
     token = _csrf(client)
-    response = client.post("/login?next=https://evil.example/", data={
-        "email": "leitung@example.org", "password": account.password, "csrf_token": token})
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"email": "leitung@example.org", "password": account.password, "csrf_token": token},
+    )
     assert response.headers["Location"].startswith("/")
 
 
