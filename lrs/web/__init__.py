@@ -8,7 +8,7 @@ from lrs.web.i18n import COOKIE, LANGUAGES, current_language, gettext, localised
 from lrs.web.security import csrf_token, current_user
 
 bp = Blueprint(
-    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/static"
+    "web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets"
 )
 
 
