@@ -124,6 +124,9 @@ def init_app(app: Flask) -> None:
     else:
         engine = make_engine(app.config["DATABASE_URL"])
         factory = sessionmaker(bind=engine, expire_on_commit=False)
+    from lrs.statement_store.activities import install_definition_cache
+
+    install_definition_cache(factory)
     app.extensions["lernspur.db"] = Database(engine=engine, session_factory=factory)
     app.teardown_appcontext(_close_session)
 

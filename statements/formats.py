@@ -317,14 +317,16 @@ def format_statement(
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
 
 
-def _normalise_context(context: Mapping[str, Any]) -> dict[str, Any]:
-    out = _copy_dict(context)
+def _normalise_context(context: Mapping[str, Any]) -> Mapping[str, Any]:
     activities = context.get("contextActivities")
-    if isinstance(activities, Mapping):
-        out["contextActivities"] = {
-            key: [_copy(value)] if isinstance(value, Mapping) else _copy(value)
-            for key, value in activities.items()
-        }
+    if not isinstance(activities, Mapping) or not any(
+        isinstance(value, Mapping) for value in activities.values()
+    ):
+        return context
+    out = dict(context)
+    out["contextActivities"] = {
+        key: [value] if isinstance(value, Mapping) else value for key, value in activities.items()
+    }
     return out
 
 
@@ -335,9 +337,10 @@ def normalise_for_storage(stmt: Mapping[str, Any]) -> dict[str, Any]:
     1.0.3 Part 2, 2.4.6.2.s4.b3 "The LRS MUST return every value in the contextActivities Object
     as an array, even if it arrived as a single Activity Object" and b4 "... as an array of length
     one containing the same Activity" (2.0, Part 3, 1.2.4.2, same words). Storing that shape once
-    means every format, and the `exact` one, returns it. The input is never changed.
+    means every format, and the `exact` one, returns it. The input is never changed; the copy
+    shares every part that needs no change with it (this runs once per ingested statement).
     """
-    out = _copy_dict(stmt)
+    out = dict(stmt)
     if isinstance(stmt.get("context"), Mapping):
         out["context"] = _normalise_context(stmt["context"])
     obj = stmt.get("object")

@@ -54,6 +54,23 @@ def _match(value: str) -> re.Match[str]:
 
 def _parse_match(match: re.Match[str], value: str) -> tuple[datetime, str | None]:
     """The instant (aware, UTC) and the fractional digits as written (None without fraction)."""
+    sign, hours, minutes = match["sign"], int(match["oh"] or 0), int(match["om"] or 0)
+    if not (sign == "-" and hours == minutes == 0) and hours <= 23 and minutes <= 59:
+        # Fast path (this runs for every ingested statement): the regex has checked the shape,
+        # and `fromisoformat` reads it some twenty times faster than building it by hand. What
+        # it cannot read (leap seconds, a decimal comma, lower-case separators) takes the slow
+        # path below, which also gives the precise errors.
+        try:
+            fast = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if fast.tzinfo is None:
+                fast = fast.replace(tzinfo=UTC)
+            try:
+                return fast.astimezone(UTC), match["fraction"]
+            except OverflowError:
+                pass
     offset: timezone = UTC
     if match["sign"] is not None:
         hours, minutes = int(match["oh"]), int(match["om"] or 0)

@@ -7,12 +7,14 @@ entry, every other property takes the newest value.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from lrs.statement_store.models import Activity
 
@@ -40,9 +42,58 @@ def merge_definition(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str
     return merged
 
 
+class DefinitionCache:
+    """Definitions this process knows to be stored, so that a statement repeating a known
+    definition costs no database round trip. Only a shortcut: a miss reads the database, and
+    an entry is added only after the transaction that stored it has committed."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self._known: OrderedDict[tuple[int, str], dict[str, Any]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def covers(self, org_pk: int, iri: str, definition: Mapping[str, Any]) -> bool:
+        with self._lock:
+            known = self._known.get((org_pk, iri))
+        return known is not None and merge_definition(known, definition) == known
+
+    def remember(self, entries: Mapping[tuple[int, str], dict[str, Any]]) -> None:
+        with self._lock:
+            for key, definition in entries.items():
+                self._known[key] = definition
+                self._known.move_to_end(key)
+            while len(self._known) > self._size:
+                self._known.popitem(last=False)
+
+
+PENDING = "lernspur.pending_definitions"
+
+
+def install_definition_cache(factory: sessionmaker[Session]) -> None:
+    """Give every session of `factory` the shared cache; fill it when a session commits."""
+    cache = DefinitionCache()
+    factory.kw.setdefault("info", {})["definition_cache"] = cache
+
+    @event.listens_for(factory, "after_commit")
+    def _committed(session: Session) -> None:
+        pending = session.info.pop(PENDING, None)
+        if pending:
+            cache.remember(pending)
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(PENDING, None)
+
+
 def merge_activity_definitions(
     session: Session, org_pk: int, statements: Iterable[Mapping[str, Any]], now: datetime
-) -> None:
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Merge the statements' Activity definitions into the stored ones.
+
+    Returns the definitions now stored for the Activities it wrote, for the caller to hand to
+    `note_stored` once they are safely in the transaction.
+    """
+    cache: DefinitionCache | None = session.info.get("definition_cache")
     incoming: dict[str, dict[str, Any]] = {}
     for stmt in statements:
         for activity in _activities_in(stmt):
@@ -51,8 +102,11 @@ def merge_activity_definitions(
                 incoming[activity["id"]] = merge_definition(
                     incoming.get(activity["id"], {}), definition
                 )
+    if cache is not None:
+        incoming = {iri: d for iri, d in incoming.items() if not cache.covers(org_pk, iri, d)}
     if not incoming:
-        return
+        return {}
+    written: dict[tuple[int, str], dict[str, Any]] = {}
     existing = {
         a.activity_iri: a
         for a in session.scalars(
@@ -67,12 +121,21 @@ def merge_activity_definitions(
             session.add(
                 Activity(org_pk=org_pk, activity_iri=iri, definition=definition, updated_at=now)
             )
+            written[(org_pk, iri)] = definition
         else:
             merged = merge_definition(row.definition, definition)
             if merged != row.definition:
                 row.definition = merged
                 row.updated_at = now
+            written[(org_pk, iri)] = merged
     session.flush()
+    return written
+
+
+def note_stored(session: Session, written: Mapping[tuple[int, str], dict[str, Any]]) -> None:
+    """Remember `written` for the cache when (and only if) the session's transaction commits."""
+    if written and "definition_cache" in session.info:
+        session.info.setdefault(PENDING, {}).update(written)
 
 
 def get_activity(session: Session, org_pk: int, iri: str) -> dict[str, Any]:

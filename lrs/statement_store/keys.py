@@ -22,12 +22,13 @@ class FilterKeys:
     activity_iri: str | None = None
     object_ref: str | None = None
     registration: str | None = None
-    # agent key -> related (False: matched by the plain `agent` filter; True: only when related)
+    # Agents besides the actor: key -> related (False: matched by the plain `agent` filter;
+    # True: only with related_agents=true)
     agents: dict[str, bool] = field(default_factory=dict)
     related_activities: set[str] = field(default_factory=set)
 
     def add_agent(self, key: str | None, related: bool) -> None:
-        if key is None:
+        if key is None or key == self.actor_key:
             return
         self.agents[key] = self.agents.get(key, True) and related
 
@@ -74,9 +75,12 @@ def _is_agent_object(obj: Mapping[str, Any]) -> bool:
 def filter_keys(stmt: Mapping[str, Any]) -> FilterKeys:
     keys = FilterKeys(verb_iri=stmt["verb"]["id"])
     actor = stmt.get("actor") or {}
+    # The actor's own key is the indexed `actor_key` column; only a Group actor's members need
+    # side rows. The authority is found through the credential that stored the statement.
     keys.actor_key = ifi_key(actor)
-    for key in _agent_and_members(actor):
-        keys.add_agent(key, related=False)
+    for member in actor.get("member") or ():
+        if isinstance(member, Mapping):
+            keys.add_agent(ifi_key(member), related=False)
 
     obj = stmt.get("object") or {}
     object_type = obj.get("objectType", "Activity")
@@ -102,8 +106,6 @@ def filter_keys(stmt: Mapping[str, Any]) -> FilterKeys:
                 keys.add_agent(key, related=True)
         keys.related_activities.update(_context_activities(sub_context))
 
-    for key in _agent_and_members(stmt.get("authority")):
-        keys.add_agent(key, related=True)
     context = stmt.get("context") or {}
     registration = context.get("registration")
     keys.registration = registration.lower() if isinstance(registration, str) else None

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -39,8 +40,17 @@ class Statement(Base):
         Index("ix_statements_org_activity_verb_pk", "org_pk", "activity_iri", "verb_iri", "pk"),
         Index("ix_statements_org_verb_pk", "org_pk", "verb_iri", "pk"),
         Index("ix_statements_org_registration_pk", "org_pk", "registration", "pk"),
+        Index("ix_statements_org_actor_pk", "org_pk", "actor_key", "pk"),
+        Index("ix_statements_org_credential_pk", "org_pk", "credential_pk", "pk"),
         Index("ix_statements_org_stored_at", "org_pk", "stored_at"),
-        Index("ix_statements_org_object_ref", "org_pk", "object_ref"),
+        # Few statements reference another; index only those.
+        Index(
+            "ix_statements_org_object_ref",
+            "org_pk",
+            "object_ref",
+            postgresql_where=text("object_ref IS NOT NULL"),
+            sqlite_where=text("object_ref IS NOT NULL"),
+        ),
     )
 
     pk: Mapped[int] = mapped_column(BigPK, primary_key=True, autoincrement=True)
@@ -61,11 +71,12 @@ class Statement(Base):
 
 
 class StatementAgent(Base):
-    """An Agent or Group a statement names, for the `agent` and `related_agents` filters.
+    """An Agent or Group a statement names besides its actor, for the `agent` filters.
 
-    `related` is false for the actor and an Agent/Group object (and their Group members), the
-    rows the plain `agent` filter matches; true for authority, instructor, team, SubStatement
-    agents and 2.0 context agents, which only `related_agents=true` matches.
+    `related` is false for an Agent/Group object and for Group members of actor and object, the
+    rows the plain `agent` filter matches; true for instructor, team, SubStatement agents and
+    2.0 context agents, which only `related_agents=true` matches. The actor is the `actor_key`
+    column of the statement; the authority is the credential that stored it.
     """
 
     __tablename__ = "statement_agents"

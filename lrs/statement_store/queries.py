@@ -7,7 +7,7 @@ statements are returned only by voidedStatementId; statements targeting them sti
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from lrs.auth.models import Credential
 from lrs.statement_store.models import Statement, StatementActivity, StatementAgent
 
 MAX_LIMIT = 500
@@ -48,6 +49,8 @@ class StatementQuery:
     ascending: bool = False
     credential_pk: int | None = None  # set for `statements/read/mine`
     after_pk: int | None = None  # paging cursor ("more")
+    # Credentials whose authority Agent is `agent_key` (for related_agents; set by the store).
+    authority_of: tuple[int, ...] = ()
 
     @property
     def page_size(self) -> int:
@@ -84,19 +87,17 @@ def _matches(s: Any, q: StatementQuery) -> ColumnElement[bool]:
     if q.registration is not None:
         conds.append(s.registration == uuid.UUID(q.registration))
     if q.agent_key is not None:
-        agent = exists().where(
+        side = [
             StatementAgent.statement_pk == s.pk,
             StatementAgent.org_pk == s.org_pk,
             StatementAgent.agent_key == q.agent_key,
-        )
+        ]
         if not q.related_agents:
-            agent = exists().where(
-                StatementAgent.statement_pk == s.pk,
-                StatementAgent.org_pk == s.org_pk,
-                StatementAgent.agent_key == q.agent_key,
-                StatementAgent.related == false(),
-            )
-        conds.append(agent)
+            side.append(StatementAgent.related == false())
+        matches = [s.actor_key == q.agent_key, exists().where(*side)]
+        if q.related_agents and q.authority_of:
+            matches.append(s.credential_pk.in_(q.authority_of))
+        conds.append(or_(*matches))
     return and_(true(), *conds)
 
 
@@ -155,8 +156,23 @@ def _targeting_pks(session: Session, org_pk: int, q: StatementQuery) -> Select[A
     )
 
 
+def authority_credentials(session: Session, org_pk: int, agent_key: str | None) -> tuple[int, ...]:
+    """Credentials of the organisation whose authority Agent has this key (`authority_for`
+    names a credential's statements' authority by an account whose name is the key)."""
+    if agent_key is None or not agent_key.startswith("account:"):
+        return ()
+    name = agent_key.rpartition("|")[2]
+    return tuple(
+        session.scalars(
+            select(Credential.pk).where(Credential.org_pk == org_pk, Credential.key == name)
+        )
+    )
+
+
 def find_statements(session: Session, org_pk: int, q: StatementQuery) -> Page:
     """One page of statements, newest first unless `ascending`, plus whether more follow."""
+    if q.related_agents and q.agent_key is not None and not q.authority_of:
+        q = replace(q, authority_of=authority_credentials(session, org_pk, q.agent_key))
     s = aliased(Statement, name="s")
     window = _window(s, org_pk, q)
     rows = list(session.execute(_page_select(s, q, [*window, _matches(s, q)])).all())

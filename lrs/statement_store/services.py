@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from lrs.auth.models import Credential
 from lrs.auth.scopes import grants
 from lrs.errors import BadRequest, Conflict
-from lrs.statement_store.activities import merge_activity_definitions
+from lrs.statement_store.activities import merge_activity_definitions, note_stored
 from lrs.statement_store.hooks import StoredBatch, run_after_store
 from lrs.statement_store.keys import VOIDED_VERB, FilterKeys, filter_keys
 from lrs.statement_store.models import Attachment, Statement
@@ -182,28 +182,33 @@ def store_statements(
         seen[item.statement_id] = i
 
     org_pk = credential.org_pk
-    _lock_client_ids(
-        session,
-        org_pk,
-        [p.statement_id for p, s in zip(prepared, statements, strict=True) if "id" in s],
-    )
+    # Ids the LRS generated (uuid4) cannot be stored already; only client-chosen ones are
+    # locked, looked up and compared.
+    client_ids = {
+        p.statement_id for p, raw in zip(prepared, statements, strict=True) if "id" in raw
+    }
+    _lock_client_ids(session, org_pk, sorted(client_ids))
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        new = _without_known(session, org_pk, prepared, path, many)
+        new = _without_known(session, org_pk, prepared, client_ids, path, many)
         if not new:
             break
         # Rows go in id order, so concurrent batches with overlapping ids take their locks in
         # the same order and wait for each other instead of deadlocking.
         new = sorted(new, key=lambda p: p.statement_id)
+        written: dict[tuple[int, str], dict[str, Any]] = {}
         try:
             with session.begin_nested():
-                pks = _insert(session, org_pk, credential.pk, new, stored_at)
+                pks = _insert(session, org_pk, credential.pk, new, client_ids, stored_at)
                 _store_attachments(session, org_pk, parts)
                 _apply_voiding(session, org_pk, new, path, many)
                 if grants(credential.scopes, "activities", "write"):
-                    merge_activity_definitions(session, org_pk, [p.body for p in new], stored_at)
+                    written = merge_activity_definitions(
+                        session, org_pk, [p.body for p in new], stored_at
+                    )
                 run_after_store(
                     session, StoredBatch(org_pk, credential, [p.body for p in new], pks)
                 )
+            note_stored(session, written)
             break
         except IntegrityError:
             # A concurrent request stored one of these ids (or activities) first: compare again.
@@ -237,9 +242,16 @@ def _lock_key(org_pk: int, statement_id: str) -> int:
 
 
 def _without_known(
-    session: Session, org_pk: int, prepared: list[_Prepared], path: str, many: bool
+    session: Session,
+    org_pk: int,
+    prepared: list[_Prepared],
+    client_ids: set[str],
+    path: str,
+    many: bool,
 ) -> list[_Prepared]:
-    ids = [uuid.UUID(p.statement_id) for p in prepared]
+    if not client_ids:
+        return prepared
+    ids = [uuid.UUID(i) for i in client_ids]
     rows = session.execute(
         select(Statement.statement_id, Statement.body).where(
             Statement.org_pk == org_pk, Statement.statement_id.in_(ids)
@@ -267,21 +279,24 @@ def _insert(
     org_pk: int,
     credential_pk: int,
     items: list[_Prepared],
+    client_ids: set[str],
     stored_at: datetime,
 ) -> list[int]:
-    target_ids = [p.statement_id for p in items]
     # A voiding statement may arrive before its target (Part 2, 2.3.2): such a target is
-    # stored voided.
-    already_voided = {
-        str(ref).lower()
-        for ref in session.scalars(
-            select(Statement.object_ref).where(
-                Statement.org_pk == org_pk,
-                Statement.verb_iri == VOIDED_VERB,
-                Statement.object_ref.in_([uuid.UUID(i) for i in target_ids]),
+    # stored voided. Only a client-chosen id can have been referenced before it was stored.
+    target_ids = [p.statement_id for p in items if p.statement_id in client_ids]
+    already_voided: set[str] = set()
+    if target_ids:
+        already_voided = {
+            str(ref).lower()
+            for ref in session.scalars(
+                select(Statement.object_ref).where(
+                    Statement.org_pk == org_pk,
+                    Statement.verb_iri == VOIDED_VERB,
+                    Statement.object_ref.in_([uuid.UUID(i) for i in target_ids]),
+                )
             )
-        )
-    }
+        }
     voided_in_batch = {
         p.keys.object_ref for p in items if p.keys.verb_iri == VOIDED_VERB and p.keys.object_ref
     }

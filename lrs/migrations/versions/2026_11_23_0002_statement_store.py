@@ -105,7 +105,17 @@ def upgrade() -> None:
             unique=False,
         )
         batch_op.create_index(
-            "ix_statements_org_object_ref", ["org_pk", "object_ref"], unique=False
+            "ix_statements_org_object_ref",
+            ["org_pk", "object_ref"],
+            unique=False,
+            postgresql_where=sa.text("object_ref IS NOT NULL"),
+            sqlite_where=sa.text("object_ref IS NOT NULL"),
+        )
+        batch_op.create_index(
+            "ix_statements_org_actor_pk", ["org_pk", "actor_key", "pk"], unique=False
+        )
+        batch_op.create_index(
+            "ix_statements_org_credential_pk", ["org_pk", "credential_pk", "pk"], unique=False
         )
         batch_op.create_index(
             "ix_statements_org_registration_pk", ["org_pk", "registration", "pk"], unique=False
@@ -193,6 +203,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_statements_org_stored_at")
         batch_op.drop_index("ix_statements_org_registration_pk")
         batch_op.drop_index("ix_statements_org_object_ref")
+        batch_op.drop_index("ix_statements_org_actor_pk")
+        batch_op.drop_index("ix_statements_org_credential_pk")
         batch_op.drop_index("ix_statements_org_activity_verb_pk")
 
     op.drop_table("statements")

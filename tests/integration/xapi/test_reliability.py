@@ -76,7 +76,7 @@ def test_concurrent_writers_with_overlapping_ids_store_each_statement_once(live_
     with ThreadPoolExecutor(max_workers=50) as executor:
         list(executor.map(writer, range(50)))
 
-    assert set(statuses) <= {200, 409}
+    assert set(statuses) <= {200, 409}, f"statuses: {sorted(set(statuses))}"
     assert statuses.count(409) >= 1, "two statements under one id: one of them is refused"
     assert all(len(verbs) == 1 for verbs in acknowledged.values()), "one statement per id"
     http = _session(creds)
