@@ -8,9 +8,8 @@ import binascii
 from flask import g, request
 
 from lrs import db
-from lrs.auth.models import Credential
 from lrs.auth.scopes import grants
-from lrs.auth.services import authenticate
+from lrs.auth.services import Principal, authenticate
 from lrs.errors import Forbidden, Unauthorized
 from statements.errors import Problem
 
@@ -44,9 +43,9 @@ def _basic_credentials() -> tuple[str, str]:
     return key, secret
 
 
-def current_credential() -> Credential:
+def current_credential() -> Principal:
     """The credential of this request; 401 if missing or wrong."""
-    cred: Credential | None = g.get("credential")
+    cred: Principal | None = g.get("credential")
     if cred is not None:
         return cred
     key, secret = _basic_credentials()
@@ -61,7 +60,7 @@ def current_credential() -> Credential:
     return cred
 
 
-def require(resource: str, access: str) -> Credential:
+def require(resource: str, access: str) -> Principal:
     """The request's credential, if its scopes allow `access` on `resource`; else 401/403."""
     cred = current_credential()
     if not grants(cred.scopes, resource, access):

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from lrs.auth.models import Credential, Organisation
 from lrs.auth.scopes import unknown_scopes
@@ -89,13 +89,80 @@ def create_credential(
     return IssuedCredential(key=key, secret=secret, org=org.slug, scopes=list(scopes))
 
 
-def authenticate(session: Session, key: str, secret: str) -> Credential | None:
-    """The active credential with this key and secret, or None."""
-    cred = session.scalar(
-        select(Credential)
-        .options(joinedload(Credential.organisation))
-        .where(Credential.key == key, Credential.revoked_at.is_(None))
+@dataclass(frozen=True)
+class OrganisationRef:
+    pk: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The credential a request authenticated with, as plain data (no ORM session needed)."""
+
+    pk: int
+    key: str
+    org_pk: int
+    scopes: tuple[str, ...]
+    label: str | None
+    strip_personal_data: bool
+    organisation: OrganisationRef
+
+
+# One Core query per request: this runs before every xAPI request.
+_AUTHENTICATE = (
+    select(
+        Credential.pk,
+        Credential.secret_hash,
+        Credential.org_pk,
+        Credential.scopes,
+        Credential.label,
+        Credential.strip_personal_data,
+        Organisation.slug,
+        Organisation.name,
     )
-    if cred is None or not hmac.compare_digest(cred.secret_hash, _hash_secret(secret)):
+    .join(Organisation, Organisation.pk == Credential.org_pk)
+    .where(Credential.key == bindparam("key"), Credential.revoked_at.is_(None))
+)
+
+
+def authenticate(session: Session, key: str, secret: str) -> Principal | None:
+    """The active credential with this key and secret, or None."""
+    row = session.execute(_AUTHENTICATE, {"key": key}).first()
+    if row is None or not hmac.compare_digest(row.secret_hash, _hash_secret(secret)):
         return None
-    return cred
+    return principal_of(
+        row.pk,
+        key,
+        row.org_pk,
+        row.scopes,
+        row.label,
+        row.strip_personal_data,
+        OrganisationRef(row.org_pk, row.slug, row.name),
+    )
+
+
+def principal_of(
+    pk: int,
+    key: str,
+    org_pk: int,
+    scopes: Sequence[str],
+    label: str | None,
+    strip_personal_data: bool,
+    organisation: OrganisationRef,
+) -> Principal:
+    return Principal(pk, key, org_pk, tuple(scopes), label, bool(strip_personal_data), organisation)
+
+
+def principal_for(session: Session, credential: Credential) -> Principal:
+    """The Principal of a stored credential (for code that acts as a credential itself)."""
+    org = credential.organisation
+    return principal_of(
+        credential.pk,
+        credential.key,
+        credential.org_pk,
+        credential.scopes,
+        credential.label,
+        credential.strip_personal_data,
+        OrganisationRef(org.pk, org.slug, org.name),
+    )

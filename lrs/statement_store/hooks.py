@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from lrs.auth.models import Credential
+from lrs.auth.services import Principal
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class StoredBatch:
     """What a listener gets: the organisation, the credential, and the stored statements."""
 
     org_pk: int
-    credential: Credential
+    credential: Principal
     statements: Sequence[dict[str, Any]]  # as stored: with id, stored, timestamp, authority
     statement_pks: Sequence[int]
 

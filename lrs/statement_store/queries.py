@@ -169,11 +169,15 @@ def authority_credentials(session: Session, org_pk: int, agent_key: str | None) 
     )
 
 
+# Built once: adapting a fresh alias on every request costs more than the query itself.
+_S = aliased(Statement, name="s")
+
+
 def find_statements(session: Session, org_pk: int, q: StatementQuery) -> Page:
     """One page of statements, newest first unless `ascending`, plus whether more follow."""
     if q.related_agents and q.agent_key is not None and not q.authority_of:
         q = replace(q, authority_of=authority_credentials(session, org_pk, q.agent_key))
-    s = aliased(Statement, name="s")
+    s = _S
     window = _window(s, org_pk, q)
     rows = list(session.execute(_page_select(s, q, [*window, _matches(s, q)])).all())
     if q.has_matching_filters():

@@ -18,8 +18,8 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lrs.auth.models import Credential
 from lrs.auth.scopes import grants
+from lrs.auth.services import Principal
 from lrs.errors import BadRequest, Conflict
 from lrs.statement_store.activities import merge_activity_definitions, note_stored
 from lrs.statement_store.hooks import StoredBatch, run_after_store
@@ -52,7 +52,7 @@ class AttachmentPart:
     content: bytes
 
 
-def authority_for(credential: Credential, base_url: str) -> dict[str, Any]:
+def authority_for(credential: Principal, base_url: str) -> dict[str, Any]:
     """The Agent the LRS names as authority for what this credential stores (Part 2, 2.4.9)."""
     return {
         "objectType": "Agent",
@@ -152,7 +152,7 @@ def _check_attachments(
 
 def store_statements(
     session: Session,
-    credential: Credential,
+    credential: Principal,
     statements: Sequence[Mapping[str, Any]],
     version: str,
     base_url: str,
