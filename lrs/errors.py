@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import orjson
-from flask import Flask, Response
+from flask import Flask, Response, has_request_context, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -114,6 +114,17 @@ class ErrorBody:
         )
 
 
+# Machine interfaces always answer JSON; pages answer a page to a browser.
+API_PREFIXES = ("/xapi", "/data/xAPI", "/api/", "/healthz", "/readyz", "/lti/jwks")
+
+
+def _wants_page() -> bool:
+    if not has_request_context() or request.path.startswith(API_PREFIXES):
+        return False
+    accept = request.accept_mimetypes
+    return accept.accept_html and accept.quality("text/html") > accept.quality("application/json")
+
+
 def error_response(
     status: int,
     code: str,
@@ -121,8 +132,16 @@ def error_response(
     details: list[Problem] | None = None,
     headers: dict[str, Any] | None = None,
 ) -> Response:
-    body = ErrorBody(code=code, message=message, details=details or []).to_json()
-    response = Response(body, status=status, mimetype="application/json")
+    if _wants_page():
+        from flask import render_template
+
+        page = render_template(
+            "error.html", status=status, code=code, message=message, details=details or []
+        )
+        response = Response(page, status=status, mimetype="text/html")
+    else:
+        body = ErrorBody(code=code, message=message, details=details or []).to_json()
+        response = Response(body, status=status, mimetype="application/json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

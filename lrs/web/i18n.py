@@ -76,6 +76,7 @@ register_translations(
         "For platform administrators": "Für Plattform-Administration",
         "Signed in as {email}.": "Angemeldet als {email}.",
         "Page not found": "Seite nicht gefunden",
+        "Something went wrong": "Etwas ist schiefgegangen",
         "You are not allowed to see this page.": "Sie dürfen diese Seite nicht sehen.",
     }
 )

@@ -86,3 +86,12 @@ def test_pages_carry_security_headers(client):
     response = client.get("/")
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_browser_gets_an_error_page_and_api_clients_json(client):
+    page = client.get("/nowhere", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404
+    assert page.mimetype == "text/html"
+    assert "Seite nicht gefunden" in page.get_data(as_text=True)
+    api = client.get("/xapi/nowhere", headers={"Accept": "text/html"})
+    assert api.mimetype == "application/json"
