@@ -25,9 +25,10 @@ a MongoDB pipeline over documents `{"_id", "statement": {...}, "timestamp", "sto
 (lrs/platform_adapters/aggregate_sql.py): the statement-level stages (`$match`, `$sort`,
 `$skip`, `$limit`, `$project`, and a `$group`, `$count` or `$facet` of those) become one query
 per result; only what the database answers - group rows, one count, a page of statements
-streamed row by row - is shaped further here (`apply_post`: `$unwind`, `$project`, `$sort`,
-`$skip`, `$limit`, `$count` after a `$group`, `$count` or `$facet`). Anything else is refused
-with the path of the stage and operator, e.g. `pipeline[1].$group.score`.
+streamed row by row - is shaped further in memory (`aggregate_results.apply_post`: `$unwind`,
+`$project`, `$sort`, `$skip`, `$limit`, `$count` after a `$group`, `$count` or `$facet`).
+Anything else is refused with the path of the stage and operator, e.g.
+`pipeline[1].$group.score`.
 
 Semantics kept from MongoDB where ILIAS relies on them: a field path crosses the arrays of a
 statement (`contextActivities.parent.id` matches any parent); a comparison matches values of
