@@ -232,6 +232,7 @@ def demo_init(as_json: bool) -> None:
 
 # Feature command groups register themselves on `main` when imported.
 from lrs.catalogue import cli as _catalogue_cli  # noqa: E402, F401
+from lrs.platform_adapters import cli as _platform_adapters_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
