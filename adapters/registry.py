@@ -2,7 +2,8 @@
 
 This runs for every statement the LRS receives (ingest target 10,000 statements/s), so it is a
 couple of dict look-ups: each platform marks its statements with a context extension of its
-own, and the registry looks those keys up in `context.extensions`. Only a hit costs more (the
+own, and the registry looks the statement's `context.extensions` keys up among those markers
+(well under a microsecond a statement; see the test of this module). Only a hit costs more (the
 adapter's `accepts`). Statements of no platform pass untouched.
 """
 
@@ -35,8 +36,9 @@ def recognise(statement: Mapping[str, Any]) -> Adapter | None:
     extensions = context.get("extensions")
     if not extensions:
         return None
-    for marker, adapter in _MARKERS.items():
-        if marker in extensions:
+    for key in extensions:  # a statement has few extensions; each is one dict look-up
+        adapter = _MARKERS.get(key)
+        if adapter is not None:
             return adapter if adapter.accepts(statement) else None
     return None
 

@@ -17,6 +17,7 @@ registered the site, the registered spelling wins (so `http://` traffic of a sit
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
 
 __all__ = ["activity_key", "canonical_root", "resolve_root", "root_key"]
@@ -38,6 +39,7 @@ def _authority(scheme: str, parts: SplitResult) -> str:
     return userinfo + host
 
 
+@lru_cache(maxsize=8192)  # the same few sites and courses, statement after statement
 def canonical_root(url: str) -> str:
     """`url` as a site root: lower-case scheme and host, no default port, no trailing slash."""
     parts = urlsplit(url.strip())
@@ -47,6 +49,7 @@ def canonical_root(url: str) -> str:
     return f"{scheme}://{_authority(scheme, parts)}{parts.path.rstrip('/')}"
 
 
+@lru_cache(maxsize=8192)  # the same few sites and courses, statement after statement
 def root_key(url: str) -> str:
     """What identifies a site root regardless of http/https: `//host[:port]/path`."""
     root = canonical_root(url)
@@ -62,6 +65,7 @@ def resolve_root(url: str, registered: Mapping[str, str]) -> str:
     return registered.get(root_key(url)) or canonical_root(url)
 
 
+@lru_cache(maxsize=8192)  # the same few sites and courses, statement after statement
 def activity_key(iri: str) -> str:
     """An activity IRI for matching: scheme-less, host in lower case, no default port."""
     parts = urlsplit(iri.strip())
