@@ -67,3 +67,20 @@ def with_catalogue_activity(statement: Statement, context: AdapterContext) -> St
     activities["other"] = entries
     ctx["contextActivities"] = activities
     return {**statement, "context": ctx}
+
+
+class CanonicalAdapter:
+    """What every platform adapter shares: catalogue look-ups for its statements' objects and
+    the normalisation steps above, after the platform's own correction (`adjust`)."""
+
+    def activity_keys(self, statement: Mapping[str, Any]) -> list[str]:
+        return object_activity_keys(statement)
+
+    def adjust(self, statement: Statement) -> Statement:
+        """A platform's own correction of a (copied) statement; none by default."""
+        return statement
+
+    def normalise(self, statement: Mapping[str, Any], context: AdapterContext) -> Statement:
+        out = self.adjust(dict(statement))
+        out = with_canonical_actor_root(out, context)
+        return with_catalogue_activity(out, context)

@@ -33,15 +33,11 @@ that course (`adapters.canonical`). Everything else stays as sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from adapters.base import AdapterContext, Statement
-from adapters.canonical import (
-    object_activity_keys,
-    with_canonical_actor_root,
-    with_catalogue_activity,
-)
+from adapters.canonical import CanonicalAdapter
 from statements.timestamps import parse_timestamp
 
 ACTIVITY_EXTENSION = "https://ilias.de/cmi5/activityid"
@@ -60,7 +56,7 @@ def _is_hidden_timestamp(value: Any) -> bool:
         return False
 
 
-class Cmi5Adapter:
+class Cmi5Adapter(CanonicalAdapter):
     """`adapters.base.Adapter` for ILIAS's cmi5 object and the AUs it launched."""
 
     name = "ilias"
@@ -68,15 +64,10 @@ class Cmi5Adapter:
     def accepts(self, statement: Mapping[str, Any]) -> bool:
         return isinstance(statement["context"]["extensions"].get(ACTIVITY_EXTENSION), str)
 
-    def activity_keys(self, statement: Mapping[str, Any]) -> Iterable[str]:
-        return object_activity_keys(statement)
-
     def statement_id(self, statement: Mapping[str, Any], context: AdapterContext) -> str | None:
         return None  # ILIAS and cmi5 AUs choose their ids
 
-    def normalise(self, statement: Mapping[str, Any], context: AdapterContext) -> Statement:
-        out = dict(statement)
-        if _is_hidden_timestamp(out.get("timestamp")):
-            del out["timestamp"]
-        out = with_canonical_actor_root(out, context)
-        return with_catalogue_activity(out, context)
+    def adjust(self, statement: Statement) -> Statement:
+        if _is_hidden_timestamp(statement.get("timestamp")):
+            del statement["timestamp"]
+        return statement

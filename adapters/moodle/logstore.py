@@ -39,17 +39,13 @@ launch's `sub` is the user id) and stays as sent.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
-from adapters.base import AdapterContext, Statement
-from adapters.canonical import (
-    object_activity_keys,
-    with_canonical_actor_root,
-    with_catalogue_activity,
-)
+from adapters.base import AdapterContext
+from adapters.canonical import CanonicalAdapter
 from adapters.urls import activity_key, root_key
 from statements.timestamps import normalise_timestamp
 
@@ -97,7 +93,7 @@ def derive_id(statement: Mapping[str, Any]) -> str | None:
     return str(uuid.uuid5(ID_NAMESPACE, orjson.dumps(key).decode()))
 
 
-class LogstoreAdapter:
+class LogstoreAdapter(CanonicalAdapter):
     """`adapters.base.Adapter` for logstore_xapi traffic."""
 
     name = "moodle"
@@ -106,14 +102,7 @@ class LogstoreAdapter:
         info = statement["context"]["extensions"].get(INFO_EXTENSION)
         return isinstance(info, Mapping) and PLUGIN_URL in info
 
-    def activity_keys(self, statement: Mapping[str, Any]) -> Iterable[str]:
-        return object_activity_keys(statement)
-
     def statement_id(self, statement: Mapping[str, Any], context: AdapterContext) -> str | None:
         if statement.get("id") is not None:
             return None  # the client chose one: ordinary xAPI rules apply
         return derive_id(statement)
-
-    def normalise(self, statement: Mapping[str, Any], context: AdapterContext) -> Statement:
-        out = with_canonical_actor_root(dict(statement), context)
-        return with_catalogue_activity(out, context)

@@ -31,7 +31,7 @@ every later pull yields the same id and the store keeps the first.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,11 +39,7 @@ from typing import Any
 import orjson
 
 from adapters.base import AdapterContext, Statement
-from adapters.canonical import (
-    object_activity_keys,
-    with_canonical_actor_root,
-    with_catalogue_activity,
-)
+from adapters.canonical import CanonicalAdapter
 from adapters.moodle.activities import course_iri, module_iri
 from adapters.moodle.logstore import ID_NAMESPACE
 from adapters.urls import activity_key, canonical_root, root_key
@@ -246,7 +242,7 @@ def derive_id(statement: Mapping[str, Any]) -> str | None:
     return str(uuid.uuid5(ID_NAMESPACE, orjson.dumps(key).decode()))
 
 
-class PullAdapter:
+class PullAdapter(CanonicalAdapter):
     """`adapters.base.Adapter` for the statements `lernspur adapters moodle pull` records."""
 
     name = "moodle-webservice"
@@ -254,14 +250,7 @@ class PullAdapter:
     def accepts(self, statement: Mapping[str, Any]) -> bool:
         return isinstance(statement["context"]["extensions"].get(PULL_EXTENSION), Mapping)
 
-    def activity_keys(self, statement: Mapping[str, Any]) -> Iterable[str]:
-        return object_activity_keys(statement)
-
     def statement_id(self, statement: Mapping[str, Any], context: AdapterContext) -> str | None:
         if statement.get("id") is not None:
             return None
         return derive_id(statement)
-
-    def normalise(self, statement: Mapping[str, Any], context: AdapterContext) -> Statement:
-        out = with_canonical_actor_root(dict(statement), context)
-        return with_catalogue_activity(out, context)

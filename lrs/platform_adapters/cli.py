@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import click
 
 from lrs.cli import app_for_cli, emit, fail, main
 from lrs.errors import LernspurError
+
+if TYPE_CHECKING:  # the command line imports the app lazily, so that --help stays quick
+    from sqlalchemy.orm import Session
+
+    from lrs.auth.models import Organisation
 
 
 @main.group()
@@ -103,33 +111,49 @@ def moodle_map_course(
     org_id: str, moodle_course: str, course_id: str, site_id: int | None, as_json: bool
 ) -> None:
     """Count a Moodle course's (or activity's) completions as a catalogue course."""
+    from lrs.platform_adapters.services import moodle_activity
+
+    _map(
+        org_id,
+        "moodle",
+        lambda session, org: moodle_activity(session, org, moodle_course, site_id),
+        course_id,
+        as_json,
+    )
+
+
+def _map(
+    org_id: str,
+    platform: str,
+    activity_of: Callable[[Session, Organisation], str],
+    course_id: str,
+    as_json: bool,
+) -> None:
+    """Map a platform activity onto a catalogue course and say so (both platforms)."""
     from lrs.auth.services import get_organisation
     from lrs.db import session_scope
-    from lrs.platform_adapters.services import map_activity, moodle_activity
+    from lrs.platform_adapters.services import map_activity
 
     app = app_for_cli()
     try:
         with session_scope(app) as session:
             org = get_organisation(session, org_id)
-            iri = moodle_activity(session, org, moodle_course, site_id)
-            result = map_activity(session, org, "moodle", iri, course_id)
+            iri = activity_of(session, org)
+            result = map_activity(session, org, platform, iri, course_id)
             data = {
                 "org": org_id,
-                "moodle": iri,
+                "platform": platform,
+                "platform_activity": iri,
                 "course": course_id,
                 "activity": result.course.activity_iri,
                 "earlier_statements": result.earlier_statements,
             }
     except LernspurError as exc:
         fail(exc)
-    _report_mapping(data, as_json)
-
-
-def _report_mapping(data: dict[str, object], as_json: bool) -> None:
-    text = f"{data['moodle'] if 'moodle' in data else data['ilias']} counts as {data['course']}."
-    if data["earlier_statements"]:
+    text = f"{iri} counts as {course_id}."
+    if result.earlier_statements:
         text += (
-            f"\n{data['earlier_statements']} statements about it arrived before this mapping; "
+            f"\n{result.earlier_statements} statements about it arrived before this mapping; "
             "they keep what they said then and do not count for the course."
         )
     emit(data, as_json, text)
@@ -222,23 +246,4 @@ def ilias() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def ilias_map_activity(org_id: str, activity: str, course_id: str, as_json: bool) -> None:
     """Count an ILIAS object's statements about its activity as a catalogue course."""
-    from lrs.auth.services import get_organisation
-    from lrs.db import session_scope
-    from lrs.platform_adapters.services import map_activity
-
-    app = app_for_cli()
-    try:
-        with session_scope(app) as session:
-            result = map_activity(
-                session, get_organisation(session, org_id), "ilias", activity, course_id
-            )
-            data = {
-                "org": org_id,
-                "ilias": activity,
-                "course": course_id,
-                "activity": result.course.activity_iri,
-                "earlier_statements": result.earlier_statements,
-            }
-    except LernspurError as exc:
-        fail(exc)
-    _report_mapping(data, as_json)
+    _map(org_id, "ilias", lambda _session, _org: activity, course_id, as_json)

@@ -96,7 +96,7 @@ def test_add_site_map_course_and_pull_twice(run, tmp_path):
                 "--json",
             )
         )
-        assert mapped["moodle"] == f"{moodle.url}/course/view.php?id=2"
+        assert mapped["platform_activity"] == f"{moodle.url}/course/view.php?id=2"
         assert mapped["activity"] == iri
         first = orjson.loads(
             run("adapters", "moodle", "pull", "--platform", str(site["id"]), "--json")
@@ -110,7 +110,7 @@ def test_add_site_map_course_and_pull_twice(run, tmp_path):
         assert listed[0]["token"] is True
         assert listed[0]["last_pulled_at"]
         assert orjson.loads(run("adapters", "mappings", "--org", org, "--json")) == [
-            {"platform": "moodle", "activity": mapped["moodle"], "course": slug}
+            {"platform": "moodle", "activity": mapped["platform_activity"], "course": slug}
         ]
         progress = run("adapters", "moodle", "pull", "--platform", str(site["id"]), stderr=True)
     assert "course 2 'Recon Course': 1 learners, 1 completed, 0 new" in progress

@@ -252,3 +252,24 @@ def test_ilias_cmi5_statements_are_accepted(xapi, name):
     body = statements(f"ilias/{name}")
     assert xapi.post("statements", json=body).status_code == 200
     assert _get(xapi, body[0]["id"])["verb"] == body[0]["verb"]
+
+
+def test_ilias_proxy_reads_a_learners_statements_of_its_object(xapi):
+    """XapiProxyRequest::handleGetStatementsRequest appends `activity=<object activity id>
+    &related_activities=true` and the learner's `registration`; it sends Content-Type JSON."""
+    body = statements("ilias/cmi5_au_completed")
+    launched = statements("ilias/cmi5_launched")[0]
+    xapi.post("statements", json=[*body, launched])
+    xapi.post("statements", json=statements("ilias/xapi_generic_mbox"))
+    response = xapi.get(
+        "statements",
+        query_string={
+            "activity": body[0]["object"]["id"],
+            "related_activities": "true",
+            "registration": body[0]["context"]["registration"],
+        },
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    found = [s["id"] for s in response.get_json()["statements"]]
+    assert sorted(found) == sorted([body[0]["id"], launched["id"]])
