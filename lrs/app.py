@@ -53,10 +53,12 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     _register_request_hooks(app)
 
     from lrs.health import bp as health_bp
+    from lrs.platform_adapters.views import bp as platform_adapters_bp
     from lrs.web import init_app as init_web
     from lrs.xapi import init_app as init_xapi
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(platform_adapters_bp)
     init_xapi(app)
     init_web(app)
     return app

@@ -5,6 +5,7 @@ from lrs.auth.models import Credential, Organisation
 from lrs.catalogue.models import CatalogueCourse
 from lrs.db import Base
 from lrs.documents.models import Document
+from lrs.platform_adapters.models import ActivityMapping, MoodleSite, StatementRaw
 from lrs.statement_store.models import (
     Activity,
     Attachment,
@@ -17,14 +18,17 @@ metadata = Base.metadata
 
 __all__ = [
     "Activity",
+    "ActivityMapping",
     "Attachment",
     "CatalogueCourse",
     "Credential",
     "Document",
+    "MoodleSite",
     "Organisation",
     "Statement",
     "StatementActivity",
     "StatementAgent",
+    "StatementRaw",
     "User",
     "metadata",
 ]

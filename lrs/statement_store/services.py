@@ -67,6 +67,7 @@ class _Prepared:
     body: dict[str, Any]
     keys: FilterKeys
     timestamp_at: datetime
+    position: int = 0  # index in the request, for error paths
 
 
 def _prepare(
@@ -159,11 +160,18 @@ def store_statements(
     parts: Mapping[str, AttachmentPart] | None = None,
     path: str = "statements",
     many: bool = True,
+    assigned_ids: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Store validated statements; returns their ids in order. All or nothing.
 
     Statements whose id is stored already are skipped if equivalent (Part 3, 2.1.2.s2.b4) and
     make the whole request fail with 409 if not (2.1.2.s2.b5).
+
+    `assigned_ids` are ids a platform adapter derived from the event for statements the client
+    sent without one (lrs.platform_adapters.ingest). The client never chose them, so a
+    statement under such an id that is stored already, or came earlier in the same batch, is
+    the same event sent again: it answers for the repeat even where details differ (a resend
+    transformed anew carries another session registration) - no 409, no 400, nothing stored.
     """
     parts = parts or {}
     _check_attachments(statements, parts, path, many)
@@ -173,8 +181,13 @@ def store_statements(
     prepared = [_prepare(s, version, stored_at, stored, authority) for s in statements]
 
     seen: dict[str, int] = {}
+    repeats: set[int] = set()
     for i, item in enumerate(prepared):
+        item.position = i
         if item.statement_id in seen:
+            if item.statement_id in assigned_ids:
+                repeats.add(i)
+                continue
             raise BadRequest(
                 "The batch contains the same statement id twice.",
                 [Problem(f"{path}[{i}].id", f"duplicates {path}[{seen[item.statement_id]}].id")],
@@ -182,14 +195,15 @@ def store_statements(
         seen[item.statement_id] = i
 
     org_pk = credential.org_pk
-    # Ids the LRS generated (uuid4) cannot be stored already; only client-chosen ones are
-    # locked, looked up and compared.
+    # Ids the LRS generated (uuid4) cannot be stored already; only ids that came with the
+    # statement (from the client, or derived by an adapter) are locked, looked up, compared.
     client_ids = {
         p.statement_id for p, raw in zip(prepared, statements, strict=True) if "id" in raw
     }
     _lock_client_ids(session, org_pk, sorted(client_ids))
+    unique = [p for p in prepared if p.position not in repeats] if repeats else prepared
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        new = _without_known(session, org_pk, prepared, client_ids, path, many)
+        new = _without_known(session, org_pk, unique, client_ids, path, many, assigned_ids)
         if not new:
             break
         # Rows go in id order, so concurrent batches with overlapping ids take their locks in
@@ -248,6 +262,7 @@ def _without_known(
     client_ids: set[str],
     path: str,
     many: bool,
+    assigned_ids: frozenset[str] = frozenset(),
 ) -> list[_Prepared]:
     if not client_ids:
         return prepared
@@ -261,12 +276,12 @@ def _without_known(
         return prepared
     existing = {str(sid).lower(): cast("dict[str, Any]", body) for sid, body in rows}
     fresh = []
-    for i, item in enumerate(prepared):
+    for item in prepared:
         known = existing.get(item.statement_id)
         if known is None:
             fresh.append(item)
-        elif not statements_equivalent(known, item.body):
-            where = f"{path}[{i}].id" if many else f"{path}.id"
+        elif item.statement_id not in assigned_ids and not statements_equivalent(known, item.body):
+            where = f"{path}[{item.position}].id" if many else f"{path}.id"
             raise Conflict(
                 f"A different statement with id {item.statement_id} is stored already.",
                 [Problem(where, "a statement id, once used, stands for one statement only")],

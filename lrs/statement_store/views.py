@@ -18,10 +18,11 @@ from lrs import db
 from lrs.auth.request import current_credential, require
 from lrs.auth.scopes import grants
 from lrs.errors import BadRequest, NotFound
+from lrs.platform_adapters.ingest import ingest_statements
 from lrs.statement_store.models import Attachment
 from lrs.statement_store.multipart import build_multipart, parse_multipart
 from lrs.statement_store.queries import StatementQuery, find_statements, get_statement
-from lrs.statement_store.services import AttachmentPart, store_statements
+from lrs.statement_store.services import AttachmentPart
 from lrs.xapi import bp
 from lrs.xapi.params import (
     boolean,
@@ -125,7 +126,7 @@ def _put() -> Response:
             [Problem("statement.id", "must equal the statementId parameter")],
         )
     payload = {**payload, "id": statement_id}
-    store_statements(
+    ingest_statements(
         db.session(),
         credential,
         [payload],
@@ -145,7 +146,7 @@ def _post() -> Response:
     payload, parts = _read_body()
     batch = validate_statements(payload, g.xapi_version)
     many = isinstance(payload, list)
-    ids = store_statements(
+    ids = ingest_statements(
         db.session(),
         credential,
         batch,

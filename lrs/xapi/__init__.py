@@ -9,7 +9,8 @@ from lrs.xapi.versions import negotiate_version, response_version
 
 bp = Blueprint("xapi", __name__)
 
-XAPI_PREFIXES = ("/xapi",)
+# `/data/xAPI` is where Learning Locker serves xAPI; ILIAS and Moodle admins copy that path.
+XAPI_PREFIXES = ("/xapi", "/data/xAPI")
 
 
 def init_app(app: Flask) -> None:

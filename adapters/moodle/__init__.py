@@ -1,0 +1,1 @@
+"""Moodle: statements of the xAPI-vle/moodle-logstore_xapi plugin, and the web-service pull."""
