@@ -12,6 +12,19 @@ from lrs.statement_store.models import (
     StatementActivity,
     StatementAgent,
 )
+from lti_tool.models import (
+    ContentCredential,
+    Deployment,
+    Launch,
+    LaunchState,
+    LtiError,
+    Membership,
+    Platform,
+    RegistrationToken,
+    RosterMember,
+    ScoreJob,
+    ToolKey,
+)
 
 metadata = Base.metadata
 
@@ -19,12 +32,23 @@ __all__ = [
     "Activity",
     "Attachment",
     "CatalogueCourse",
+    "ContentCredential",
     "Credential",
+    "Deployment",
     "Document",
+    "Launch",
+    "LaunchState",
+    "LtiError",
+    "Membership",
     "Organisation",
+    "Platform",
+    "RegistrationToken",
+    "RosterMember",
+    "ScoreJob",
     "Statement",
     "StatementActivity",
     "StatementAgent",
+    "ToolKey",
     "User",
     "metadata",
 ]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from lrs.auth.models import Credential, Organisation
@@ -64,6 +64,7 @@ def create_credential(
     scopes: Sequence[str],
     label: str | None = None,
     strip_personal_data: bool = False,
+    expires_at: datetime | None = None,
 ) -> IssuedCredential:
     bad = unknown_scopes(scopes)
     if bad or not scopes:
@@ -83,6 +84,7 @@ def create_credential(
             label=label,
             strip_personal_data=strip_personal_data,
             created_at=datetime.now(UTC),
+            expires_at=expires_at,
         )
     )
     session.flush()
@@ -90,11 +92,15 @@ def create_credential(
 
 
 def authenticate(session: Session, key: str, secret: str) -> Credential | None:
-    """The active credential with this key and secret, or None."""
+    """The active (not revoked, not expired) credential with this key and secret, or None."""
     cred = session.scalar(
         select(Credential)
         .options(joinedload(Credential.organisation))
-        .where(Credential.key == key, Credential.revoked_at.is_(None))
+        .where(
+            Credential.key == key,
+            Credential.revoked_at.is_(None),
+            or_(Credential.expires_at.is_(None), Credential.expires_at > datetime.now(UTC)),
+        )
     )
     if cred is None or not hmac.compare_digest(cred.secret_hash, _hash_secret(secret)):
         return None
