@@ -239,11 +239,9 @@ def lti_send_scores(as_json: bool) -> None:
 @click.option("--interval", default=15.0, show_default=True, help="Seconds between rounds.")
 def lti_work(loop: bool, interval: float) -> None:
     """Send due scores and read requested rosters; with --loop, run as a service."""
-    from lrs.db import get_db
     from lti_tool import run_pending_work
 
     app = app_for_cli()
-    get_db(app)
     while True:
         run_pending_work(app)
         if not loop:

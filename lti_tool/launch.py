@@ -223,7 +223,9 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         return self
 
     def save_launch_data(self) -> ToolMessageLaunch:
-        super().save_launch_data()
+        # pylti1p3 would cache the whole id_token body (names and e-mail addresses included)
+        # for later requests; Lernspur keeps what it needs in `lti_launches` instead, and only
+        # remembers that this id_token has been used.
         exp = float(cast(Any, self._jwt.get("body", {})).get("exp"))
         until = datetime.fromtimestamp(exp, UTC) + timedelta(seconds=LEEWAY_SECONDS)
         self.session.add(LaunchState(key=self._used_token_key(), value=True, expires_at=until))

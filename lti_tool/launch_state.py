@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.models import LaunchState
 
-# Launch data pylti1p3 keeps per launch; ours lives in `lti_launches`, so an hour is plenty.
+# Lifetime of what pylti1p3 stores without naming one (nonces and key sets name theirs).
 LAUNCH_DATA_SECONDS = 3600
 
 

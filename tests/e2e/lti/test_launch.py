@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from lti_tool.models import Launch, Membership
+from lti_tool.models import Launch, LaunchState, Membership
 from tests.e2e.lti.conftest import (
     COMPLETED,
     LAUNCHED,
@@ -100,6 +100,8 @@ def test_launch_shows_the_course_and_records_launched_for_a_pseudonymous_learner
     launch = db_session.scalar(select(Launch))
     assert launch.person_name is None
     assert launch.person_email is None
+    kept = str([row.value for row in db_session.scalars(select(LaunchState))])
+    assert "student1@example.com" not in kept, "no copy of the id_token in the launch state"
 
 
 def test_launched_statement_context_has_registration_parent_course_and_platform_grouping(
@@ -219,3 +221,42 @@ def test_teacher_launch_makes_the_context_known_and_asks_for_its_roster(
     assert membership.context_id == "2"
     assert membership.memberships_url == tool.platform.memberships_url("2")
     assert membership.sync_requested_at is not None
+
+
+def test_behind_a_tls_proxy_cookies_stay_secure_when_the_proxy_is_trusted(
+    app_config, registered, lti_platform
+):
+    """LERNSPUR_TRUST_PROXY=1: X-Forwarded-Proto from the TLS-terminating proxy makes the
+    request secure (werkzeug ProxyFix), so the cookies keep `Secure; SameSite=None`."""
+    from lrs.app import create_app
+    from tests.e2e.lti.conftest import Tool
+
+    behind_proxy = create_app({**app_config, "TRUST_PROXY": 1}).test_client()
+    tool = Tool(behind_proxy, lti_platform)
+    response = behind_proxy.get(
+        "/lti/login",
+        query_string=tool.login_params(),
+        base_url="http://tool.test",
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"},
+    )
+    assert response.status_code == 302
+    for cookie in response.headers.getlist("Set-Cookie"):
+        assert "Secure" in cookie
+        assert "SameSite=None" in cookie
+
+
+def test_without_https_cookies_cannot_be_cross_site(client, registered, lti_platform):
+    """Plain HTTP to a non-loopback host (an untrusted proxy, a misconfiguration): browsers
+    would drop `Secure` cookies, so the tool sets first-party ones; the admin guide explains."""
+    from tests.e2e.lti.conftest import Tool
+
+    tool = Tool(client, lti_platform)
+    response = client.get(
+        "/lti/login",
+        query_string=tool.login_params(),
+        base_url="http://tool.test",
+        headers={"X-Forwarded-Proto": "https"},
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies
+    assert all("Secure" not in c and "SameSite=Lax" in c for c in cookies)
