@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from lrs.accounts.services import create_user, set_password
+from lrs.accounts.models import User
 from lrs.auth.services import create_organisation
 
 
 def _sign_in(client, db_session, role, org=None):
-    issued = create_user(db_session, f"{role}@example.org", role, org_pk=org.pk if org else None)
-    set_password(issued.user, "ein-gutes-passwort")
-    issued.user.must_change_password = False
+    # A cheap hash: the account's password is not what these tests are about.
+    user = User(
+        email=f"{role}@example.org",
+        password_hash=generate_password_hash("ein-gutes-passwort", "pbkdf2:sha256:1"),
+        role=role,
+        org_pk=org.pk if org else None,
+        must_change_password=False,
+        created_at=datetime.now(UTC),
+    )
+    db_session.add(user)
     db_session.commit()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post(
         "/login",
-        data={"email": issued.user.email, "password": "ein-gutes-passwort", "csrf_token": token},
+        data={"email": user.email, "password": "ein-gutes-passwort", "csrf_token": token},
     )
     assert response.status_code == 302
     # Signing in starts a new session with a new CSRF token.
