@@ -56,11 +56,13 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     from lrs.platform_adapters.views import bp as platform_adapters_bp
     from lrs.web import init_app as init_web
     from lrs.xapi import init_app as init_xapi
+    from lti_tool import init_app as init_lti
 
     app.register_blueprint(health_bp)
     app.register_blueprint(platform_adapters_bp)
     init_xapi(app)
     init_web(app)
+    init_lti(app)
     return app
 
 

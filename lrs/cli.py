@@ -234,6 +234,7 @@ def demo_init(as_json: bool) -> None:
 from lrs.accounts import cli as _accounts_cli  # noqa: E402, F401
 from lrs.catalogue import cli as _catalogue_cli  # noqa: E402, F401
 from lrs.platform_adapters import cli as _platform_adapters_cli  # noqa: E402, F401
+from lti_tool import cli as _lti_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

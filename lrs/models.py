@@ -13,6 +13,19 @@ from lrs.statement_store.models import (
     StatementActivity,
     StatementAgent,
 )
+from lti_tool.models import (
+    ContentCredential,
+    Deployment,
+    Launch,
+    LaunchState,
+    LtiError,
+    Membership,
+    Platform,
+    RegistrationToken,
+    RosterMember,
+    ScoreJob,
+    ToolKey,
+)
 
 metadata = Base.metadata
 
@@ -21,14 +34,25 @@ __all__ = [
     "ActivityMapping",
     "Attachment",
     "CatalogueCourse",
+    "ContentCredential",
     "Credential",
+    "Deployment",
     "Document",
+    "Launch",
+    "LaunchState",
+    "LtiError",
+    "Membership",
     "MoodleSite",
     "Organisation",
+    "Platform",
+    "RegistrationToken",
+    "RosterMember",
+    "ScoreJob",
     "Statement",
     "StatementActivity",
     "StatementAgent",
     "StatementRaw",
+    "ToolKey",
     "User",
     "metadata",
 ]

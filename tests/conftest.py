@@ -95,16 +95,20 @@ def db_session(connection: Connection) -> Iterator[Session]:
 
 
 @pytest.fixture
-def app(connection: Connection, database_url: str) -> Flask:
-    return create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": "test-secret-key",
-            "DB_CONNECTION": connection,
-            "BASE_URL": "http://lrs.test",
-        }
-    )
+def app_config(connection: Connection, database_url: str) -> dict[str, Any]:
+    """The app's configuration; a feature's conftest may override it to add its own."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "DB_CONNECTION": connection,
+        "BASE_URL": "http://lrs.test",
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Flask:
+    return create_app(app_config)
 
 
 @pytest.fixture

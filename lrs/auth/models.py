@@ -43,6 +43,8 @@ class Credential(Base):
     strip_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Short-lived credentials (issue 3: handed to self-reporting course content) stop working then.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(back_populates="credentials")
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from lrs.auth.models import Credential, Organisation
@@ -64,6 +64,7 @@ def create_credential(
     scopes: Sequence[str],
     label: str | None = None,
     strip_personal_data: bool = False,
+    expires_at: datetime | None = None,
 ) -> IssuedCredential:
     bad = unknown_scopes(scopes)
     if bad or not scopes:
@@ -83,6 +84,7 @@ def create_credential(
             label=label,
             strip_personal_data=strip_personal_data,
             created_at=datetime.now(UTC),
+            expires_at=expires_at,
         )
     )
     session.flush()
@@ -122,13 +124,18 @@ _AUTHENTICATE = (
         Organisation.name,
     )
     .join(Organisation, Organisation.pk == Credential.org_pk)
-    .where(Credential.key == bindparam("key"), Credential.revoked_at.is_(None))
+    .where(
+        Credential.key == bindparam("key"),
+        Credential.revoked_at.is_(None),
+        # Short-lived credentials (content launched through LTI) end by themselves.
+        or_(Credential.expires_at.is_(None), Credential.expires_at > bindparam("now")),
+    )
 )
 
 
 def authenticate(session: Session, key: str, secret: str) -> Principal | None:
-    """The active credential with this key and secret, or None."""
-    row = session.execute(_AUTHENTICATE, {"key": key}).first()
+    """The active (not revoked, not expired) credential with this key and secret, or None."""
+    row = session.execute(_AUTHENTICATE, {"key": key, "now": datetime.now(UTC)}).first()
     if row is None or not hmac.compare_digest(row.secret_hash, _hash_secret(secret)):
         return None
     return principal_of(

@@ -1,0 +1,2 @@
+// Deep Linking: post the signed response back to the platform at once.
+document.getElementById("lti-autosubmit").submit();
