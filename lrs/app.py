@@ -53,6 +53,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     _register_request_hooks(app)
 
     from lrs.health import bp as health_bp
+    from lrs.projections import listener  # noqa: F401  (keeps projections current)
     from lrs.web import init_app as init_web
     from lrs.xapi import init_app as init_xapi
 

@@ -233,6 +233,8 @@ def demo_init(as_json: bool) -> None:
 # Feature command groups register themselves on `main` when imported.
 from lrs.accounts import cli as _accounts_cli  # noqa: E402, F401
 from lrs.catalogue import cli as _catalogue_cli  # noqa: E402, F401
+from lrs.competencies import cli as _competencies_cli  # noqa: E402, F401
+from lrs.programmes import cli as _programmes_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -3,8 +3,18 @@
 from lrs.accounts.models import User
 from lrs.auth.models import Credential, Organisation
 from lrs.catalogue.models import CatalogueCourse
+from lrs.competencies.models import Framework, FrameworkItem
 from lrs.db import Base
 from lrs.documents.models import Document
+from lrs.learners.models import Erasure, Learner, LearnerIdentifier
+from lrs.programmes.models import ManagerToken, Programme, ProgrammeMember
+from lrs.projections.models import (
+    EvidenceFact,
+    LearnerCompetency,
+    ParticipationFact,
+    ProgrammeLearner,
+    VoucherRedemption,
+)
 from lrs.statement_store.models import (
     Activity,
     Attachment,
@@ -21,10 +31,23 @@ __all__ = [
     "CatalogueCourse",
     "Credential",
     "Document",
+    "Erasure",
+    "EvidenceFact",
+    "Framework",
+    "FrameworkItem",
+    "Learner",
+    "LearnerCompetency",
+    "LearnerIdentifier",
+    "ManagerToken",
     "Organisation",
+    "ParticipationFact",
+    "Programme",
+    "ProgrammeLearner",
+    "ProgrammeMember",
     "Statement",
     "StatementActivity",
     "StatementAgent",
     "User",
+    "VoucherRedemption",
     "metadata",
 ]

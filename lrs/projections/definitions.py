@@ -1,0 +1,76 @@
+"""Catalogue, frameworks and programmes from the database, as the pure mapping's definitions."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lrs.catalogue.models import CatalogueCourse
+from lrs.competencies.models import Framework, FrameworkItem
+from lrs.programmes.models import Programme, ProgrammeMember
+from statements.mapping import Definitions, ProgrammeRules
+
+
+def load_definitions(session: Session, programme_pks: list[int] | None = None) -> Definitions:
+    frameworks = dict(session.execute(select(Framework.slug, Framework.pk)).tuples().all())
+    items_by_code: dict[tuple[int, str], int] = {}
+    framework_pk: int | None
+    item_by_uri: dict[str, Hashable] = {}
+    for pk, framework_pk, code, uri in session.execute(
+        select(FrameworkItem.pk, FrameworkItem.framework_pk, FrameworkItem.code, FrameworkItem.uri)
+    ):
+        items_by_code[(framework_pk, code)] = pk
+        if uri:
+            item_by_uri[uri] = pk
+    course_items: dict[str, tuple[Hashable, ...]] = {}
+    all_courses: dict[str, str] = {}
+    for slug, iri, framework_slug, codes in session.execute(
+        select(
+            CatalogueCourse.slug,
+            CatalogueCourse.activity_iri,
+            CatalogueCourse.framework_slug,
+            CatalogueCourse.competencies,
+        )
+    ):
+        all_courses[slug] = iri
+        framework_pk = frameworks.get(framework_slug or "")
+        if framework_pk is None:
+            continue
+        mapped = tuple(
+            items_by_code[(framework_pk, code)]
+            for code in codes or ()
+            if (framework_pk, code) in items_by_code
+        )
+        if mapped:
+            course_items[iri] = mapped
+    query = select(Programme)
+    if programme_pks is not None:
+        query = query.where(Programme.pk.in_(programme_pks))
+    programmes = list(session.scalars(query.order_by(Programme.pk)))
+    members: dict[int, set[Hashable]] = {}
+    for programme_pk, org_pk in session.execute(
+        select(ProgrammeMember.programme_pk, ProgrammeMember.org_pk)
+    ):
+        members.setdefault(programme_pk, set()).add(org_pk)
+    rules = []
+    for programme in programmes:
+        definition = programme.definition
+        eligible = definition["eligible"]
+        iris = (
+            frozenset(all_courses.values())
+            if eligible == "all"
+            else frozenset(all_courses[c] for c in eligible["courses"] if c in all_courses)
+        )
+        vouchers = definition.get("vouchers") or {}
+        rules.append(
+            ProgrammeRules(
+                key=programme.pk,
+                orgs=frozenset(members.get(programme.pk, ())),
+                completion_verbs=frozenset(definition["completion"]["verbs"]),
+                eligible=iris,
+                voucher_verb=vouchers.get("redeemed_on"),
+            )
+        )
+    return Definitions(course_items=course_items, item_by_uri=item_by_uri, programmes=rules)
