@@ -52,6 +52,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     _register_request_hooks(app)
 
+    from lrs.api import init_app as init_api
     from lrs.health import bp as health_bp
     from lrs.projections import listener  # noqa: F401  (keeps projections current)
     from lrs.web import init_app as init_web
@@ -60,6 +61,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     init_xapi(app)
     init_web(app)
+    init_api(app)
     return app
 
 

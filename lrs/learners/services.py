@@ -35,13 +35,12 @@ def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[
     for start in range(0, len(wanted), 5000):
         chunk = wanted[start : start + 5000]
         found.update(
-            session.execute(
+            (key, pk)
+            for key, pk in session.execute(
                 select(LearnerIdentifier.ifi_key, LearnerIdentifier.learner_pk).where(
                     LearnerIdentifier.org_pk == org_pk, LearnerIdentifier.ifi_key.in_(chunk)
                 )
             )
-            .tuples()
-            .all()
         )
     missing = [k for k in wanted if k not in found]
     if missing:

@@ -14,7 +14,7 @@ from statements.mapping import Definitions, ProgrammeRules
 
 
 def load_definitions(session: Session, programme_pks: list[int] | None = None) -> Definitions:
-    frameworks = dict(session.execute(select(Framework.slug, Framework.pk)).tuples().all())
+    frameworks: dict[str, int] = dict(session.execute(select(Framework.slug, Framework.pk)).all())
     items_by_code: dict[tuple[int, str], int] = {}
     framework_pk: int | None
     item_by_uri: dict[str, Hashable] = {}

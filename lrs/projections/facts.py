@@ -76,9 +76,10 @@ def remove_facts(session: Session, statement_pks: Sequence[int]) -> set[tuple[in
     touched: set[tuple[int, str]] = set()
     for table in (EvidenceFact, ParticipationFact):
         touched.update(
-            session.execute(
+            (org, key)
+            for org, key in session.execute(
                 select(table.org_pk, table.actor_key).where(table.statement_pk.in_(statement_pks))
-            ).tuples()
+            )
         )
         session.execute(delete(table).where(table.statement_pk.in_(statement_pks)))
     return touched
