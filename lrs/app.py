@@ -53,6 +53,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     _register_request_hooks(app)
 
     from lrs.api import init_app as init_api
+    from lrs.dashboard import init_app as init_dashboard
     from lrs.health import bp as health_bp
     from lrs.projections import listener  # noqa: F401  (keeps projections current)
     from lrs.web import init_app as init_web
@@ -62,6 +63,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     init_xapi(app)
     init_web(app)
     init_api(app)
+    init_dashboard(app)
     return app
 
 

@@ -20,15 +20,15 @@ def _setup(programmes):
     programmes.load("nachwuchs-steinfurt")
     programmes.post(
         "kreis-steinfurt",
-        _completions("kreis-steinfurt", 10, "veraenderung-gestalten", "2021-06-01T10:00:00Z")
-        # E-Akte is not among this programme's courses: not a participant.
-        + [
+        [
+            *_completions("kreis-steinfurt", 10, "veraenderung-gestalten", "2021-06-01T10:00:00Z"),
+            # E-Akte is not among this programme's courses: not a participant.
             statement(
                 account("https://lms.kreis-steinfurt.de", "other"),
                 COMPLETED,
                 COURSE + "e-akte-grundlagen",
                 "2021-06-01T10:00:00Z",
-            )
+            ),
         ],
     )
     programmes.post(
