@@ -234,6 +234,7 @@ def demo_init(as_json: bool) -> None:
 from lrs.accounts import cli as _accounts_cli  # noqa: E402, F401
 from lrs.catalogue import cli as _catalogue_cli  # noqa: E402, F401
 from lrs.competencies import cli as _competencies_cli  # noqa: E402, F401
+from lrs.demo import cli as _demo_cli  # noqa: E402, F401
 from lrs.programmes import cli as _programmes_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
