@@ -40,13 +40,13 @@ def _authenticate() -> None:
     g.programme_slug = found.programme_slug
 
 
-def _figures(programme_id: str) -> services.ProgrammeFigures:
+def _figures(programme_id: str, **parts: bool) -> services.ProgrammeFigures:
     if programme_id != g.programme_slug:
         raise Forbidden(
             "This token is for another programme.",
             [Problem("programme", "must be the token's programme")],
         )
-    return services.compute(db.session(), get_programme(db.session(), programme_id))
+    return services.compute(db.session(), get_programme(db.session(), programme_id), **parts)
 
 
 def _respond(
@@ -104,7 +104,7 @@ def programmes() -> Response:
 
 @bp.get("/programmes/<programme_id>/report")
 def report(programme_id: str) -> Response:
-    figures = _figures(programme_id)
+    figures = _figures(programme_id, series=False, competencies=False)
     return _respond(
         services.report(figures), ReportSchema, exports.report_tables, f"{programme_id}-report"
     )
@@ -112,7 +112,7 @@ def report(programme_id: str) -> Response:
 
 @bp.get("/programmes/<programme_id>/timeseries")
 def timeseries(programme_id: str) -> Response:
-    figures = _figures(programme_id)
+    figures = _figures(programme_id, competencies=False)
     return _respond(
         services.timeseries(figures),
         TimeseriesSchema,
@@ -123,7 +123,7 @@ def timeseries(programme_id: str) -> Response:
 
 @bp.get("/programmes/<programme_id>/competencies")
 def competencies(programme_id: str) -> Response:
-    figures = _figures(programme_id)
+    figures = _figures(programme_id, series=False)
     return _respond(
         services.competencies(figures),
         CompetenciesSchema,
@@ -134,7 +134,7 @@ def competencies(programme_id: str) -> Response:
 
 @bp.get("/programmes/<programme_id>/organisations/<org_id>")
 def organisation(programme_id: str, org_id: str) -> Response:
-    figures = _figures(programme_id)
+    figures = _figures(programme_id, series=False, competencies=False)
     detail = services.organisation_detail(figures, org_id)
     if detail is None:
         raise NotFound(

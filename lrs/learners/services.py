@@ -82,7 +82,7 @@ def link_identifiers(session: Session, org_pk: int, keys: Sequence[str]) -> int:
         session.execute(delete(Learner).where(Learner.pk.in_(others)))
         if flags:
             session.execute(update(Learner).where(Learner.pk == keep).values(is_manager=any(flags)))
-        refresh_learners(session, [keep])
+        refresh_learners(session, [keep, *others])
     return keep
 
 
@@ -163,6 +163,7 @@ def erase_learner(session: Session, homepage: str, name: str) -> ErasureResult:
     """Remove a learner's statements, documents and derived rows in every organisation, and
     record that it happened (without the identity). DSGVO Art. 17."""
     from lrs.documents.models import Document
+    from lrs.projections.facts import remove_facts
     from lrs.projections.summaries import refresh_learners
     from lrs.statement_store.models import Statement
 
@@ -180,6 +181,16 @@ def erase_learner(session: Session, homepage: str, name: str) -> ErasureResult:
             session.scalars(
                 select(LearnerIdentifier.ifi_key).where(LearnerIdentifier.learner_pk == learner_pk)
             )
+        )
+        remove_facts(
+            session,
+            list(
+                session.scalars(
+                    select(Statement.pk).where(
+                        Statement.org_pk == org_pk, Statement.actor_key.in_(keys)
+                    )
+                )
+            ),
         )
         statements = _deleted(
             session,

@@ -3,13 +3,17 @@
 Facts are keyed by statement, so voiding or erasing a statement removes exactly what it gave;
 they carry the actor's identifier key, and summaries resolve keys to learners, so linking two
 identifiers of one person only recomputes that person's summary rows.
+
+These tables are derived and rebuilt in bulk, so they have no foreign keys (a check per row
+would halve the rebuild's speed); the services that delete statements, learners or programmes
+delete their derived rows themselves, and `projections rebuild` recomputes everything.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lrs.db import Base, UTCDateTime
@@ -21,12 +25,8 @@ class EvidenceFact(Base):
     __tablename__ = "evidence_facts"
     __table_args__ = (Index("ix_evidence_facts_actor", "org_pk", "actor_key"),)
 
-    statement_pk: Mapped[int] = mapped_column(
-        BigKey, ForeignKey("statements.pk", ondelete="CASCADE"), primary_key=True
-    )
-    item_pk: Mapped[int] = mapped_column(
-        ForeignKey("framework_items.pk", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    statement_pk: Mapped[int] = mapped_column(BigKey, primary_key=True)
+    item_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_pk: Mapped[int] = mapped_column(Integer)
     actor_key: Mapped[str] = mapped_column(Text)
     achieved_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -39,12 +39,8 @@ class ParticipationFact(Base):
         Index("ix_participation_facts_programme_pk", "programme_pk"),
     )
 
-    statement_pk: Mapped[int] = mapped_column(
-        BigKey, ForeignKey("statements.pk", ondelete="CASCADE"), primary_key=True
-    )
-    programme_pk: Mapped[int] = mapped_column(
-        ForeignKey("programmes.pk", ondelete="CASCADE"), primary_key=True
-    )
+    statement_pk: Mapped[int] = mapped_column(BigKey, primary_key=True)
+    programme_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(12), primary_key=True)  # completion | redemption
     org_pk: Mapped[int] = mapped_column(Integer)
     actor_key: Mapped[str] = mapped_column(Text)
@@ -60,12 +56,8 @@ class ProgrammeLearner(Base):
     __tablename__ = "programme_learners"
     __table_args__ = (Index("ix_programme_learners_programme_org", "programme_pk", "org_pk"),)
 
-    programme_pk: Mapped[int] = mapped_column(
-        ForeignKey("programmes.pk", ondelete="CASCADE"), primary_key=True
-    )
-    learner_pk: Mapped[int] = mapped_column(
-        ForeignKey("learners.pk", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    programme_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_pk: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     org_pk: Mapped[int] = mapped_column(Integer)
     first_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A completion (any activity) before the runtime began: not a first-time participant.
@@ -78,12 +70,8 @@ class VoucherRedemption(Base):
     __tablename__ = "voucher_redemptions"
     __table_args__ = (Index("ix_voucher_redemptions_programme_org", "programme_pk", "org_pk"),)
 
-    programme_pk: Mapped[int] = mapped_column(
-        ForeignKey("programmes.pk", ondelete="CASCADE"), primary_key=True
-    )
-    learner_pk: Mapped[int] = mapped_column(
-        ForeignKey("learners.pk", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    programme_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_pk: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     activity_iri: Mapped[str] = mapped_column(Text, primary_key=True)
     org_pk: Mapped[int] = mapped_column(Integer)
     redeemed_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -92,10 +80,18 @@ class VoucherRedemption(Base):
 class LearnerCompetency(Base):
     __tablename__ = "learner_competencies"
 
-    learner_pk: Mapped[int] = mapped_column(
-        ForeignKey("learners.pk", ondelete="CASCADE"), primary_key=True
-    )
-    item_pk: Mapped[int] = mapped_column(
-        ForeignKey("framework_items.pk", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    learner_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_achieved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LearnerArea(Base):
+    """A learner with evidence in an area (top-level item) of a framework: coverage per area
+    counts these rows instead of distinct learners over all their competencies."""
+
+    __tablename__ = "learner_areas"
+
+    learner_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(100), primary_key=True)
     first_achieved_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from lrs.learners.models import LearnerIdentifier
@@ -19,6 +19,7 @@ from lrs.projections.definitions import load_definitions
 from lrs.projections.facts import write_facts
 from lrs.projections.models import (
     EvidenceFact,
+    LearnerArea,
     LearnerCompetency,
     ParticipationFact,
     ProgrammeLearner,
@@ -29,6 +30,14 @@ from lrs.statement_store.models import Statement, StatementActivity
 from statements.mapping import Facts, StatementView, map_statement
 
 BATCH = 20_000
+DERIVED = (
+    EvidenceFact,
+    ParticipationFact,
+    ProgrammeLearner,
+    VoucherRedemption,
+    LearnerCompetency,
+    LearnerArea,
+)
 
 
 @dataclass(frozen=True)
@@ -83,14 +92,12 @@ def rebuild(
             programmes=definitions.programmes,
             evidence_verbs=frozenset(),
         )
+    elif session.get_bind().dialect.name == "postgresql":
+        # TRUNCATE leaves no dead rows behind for the re-inserted keys to be checked against
+        # (it locks the tables until commit: readers wait for the rebuild).
+        session.execute(text(f"TRUNCATE {', '.join(t.__tablename__ for t in DERIVED)}"))
     else:
-        for table in (
-            EvidenceFact,
-            ParticipationFact,
-            ProgrammeLearner,
-            VoucherRedemption,
-            LearnerCompetency,
-        ):
+        for table in DERIVED:
             session.execute(delete(table))
     verbs = sorted(definitions.relevant_verbs())
     context: dict[int, list[str]] = {}

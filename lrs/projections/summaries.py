@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
+from lrs.competencies.models import FrameworkItem
 from lrs.learners.models import LearnerIdentifier
 from lrs.programmes.models import Programme
 from lrs.projections.models import (
     EvidenceFact,
+    LearnerArea,
     LearnerCompetency,
     ParticipationFact,
     ProgrammeLearner,
@@ -60,6 +62,7 @@ def _refresh(
     session.execute(scoped(VoucherRedemption))
     if programme_pks is None:
         session.execute(scoped(LearnerCompetency))
+        session.execute(scoped(LearnerArea))
 
     pf = ParticipationFact
     in_runtime = and_(pf.occurred_at >= Programme.starts_at, pf.occurred_at < Programme.ends_at)
@@ -114,5 +117,23 @@ def _refresh(
         session.execute(
             insert(LearnerCompetency).from_select(
                 ["learner_pk", "item_pk", "first_achieved_at"], evidence
+            )
+        )
+        lc = LearnerCompetency
+        areas = (
+            select(
+                lc.learner_pk,
+                FrameworkItem.framework_pk,
+                FrameworkItem.area_code,
+                func.min(lc.first_achieved_at),
+            )
+            .join(FrameworkItem, FrameworkItem.pk == lc.item_pk)
+            .group_by(lc.learner_pk, FrameworkItem.framework_pk, FrameworkItem.area_code)
+        )
+        if learners is not None:
+            areas = areas.where(lc.learner_pk.in_(learners))
+        session.execute(
+            insert(LearnerArea).from_select(
+                ["learner_pk", "framework_pk", "area_code", "first_achieved_at"], areas
             )
         )

@@ -6,12 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from lrs.competencies.models import FrameworkItem
 from lrs.learners.models import Learner
-from lrs.projections.models import LearnerCompetency, ProgrammeLearner, VoucherRedemption
+from lrs.projections.models import (
+    LearnerArea,
+    LearnerCompetency,
+    ProgrammeLearner,
+    VoucherRedemption,
+)
 
 
 def month_of(session: Session, column: Any) -> Any:
@@ -85,37 +90,50 @@ def monthly_redemptions(
     return {str(m): int(n) for m, n in rows}
 
 
-def coverage_counts(
+def area_counts(
     session: Session,
     programme_pk: int,
     org_pks: Sequence[int],
     framework_pk: int,
     until: datetime,
-) -> tuple[dict[tuple[int, str], int], dict[int, int]]:
-    """Participants with evidence by `until`: per (org, area), and per competency item."""
+) -> dict[tuple[int, str], int]:
+    """(org, area) -> participants with evidence in the area before `until`."""
+    pl, la = ProgrammeLearner, LearnerArea
+    rows: Any = session.execute(
+        select(pl.org_pk, la.area_code, func.count())
+        .join(la, la.learner_pk == pl.learner_pk)
+        .where(
+            pl.programme_pk == programme_pk,
+            pl.first_completed_at.is_not(None),
+            pl.org_pk.in_(org_pks),
+            la.framework_pk == framework_pk,
+            la.first_achieved_at < until,
+        )
+        .group_by(pl.org_pk, la.area_code)
+    )
+    return {(int(org), str(area)): int(n) for org, area, n in rows}
+
+
+def competency_counts(
+    session: Session,
+    programme_pk: int,
+    org_pks: Sequence[int],
+    framework_pk: int,
+    until: datetime,
+) -> dict[int, int]:
+    """item pk -> participants with evidence of it before `until` (one row per learner and
+    item, so a plain count counts people)."""
     pl, lc, fi = ProgrammeLearner, LearnerCompetency, FrameworkItem
-    base = and_(
-        pl.programme_pk == programme_pk,
-        pl.first_completed_at.is_not(None),
-        pl.org_pk.in_(org_pks),
-        fi.framework_pk == framework_pk,
-        lc.first_achieved_at < until,
+    rows: Any = session.execute(
+        select(lc.item_pk, func.count())
+        .join(pl, pl.learner_pk == lc.learner_pk)
+        .where(
+            pl.programme_pk == programme_pk,
+            pl.first_completed_at.is_not(None),
+            pl.org_pk.in_(org_pks),
+            lc.first_achieved_at < until,
+            lc.item_pk.in_(select(fi.pk).where(fi.framework_pk == framework_pk)),
+        )
+        .group_by(lc.item_pk)
     )
-    joined = (
-        select(pl.org_pk)
-        .join(lc, lc.learner_pk == pl.learner_pk)
-        .join(fi, fi.pk == lc.item_pk)
-        .where(base)
-    )
-    by_area = session.execute(
-        joined.with_only_columns(
-            pl.org_pk, fi.area_code, func.count(func.distinct(pl.learner_pk))
-        ).group_by(pl.org_pk, fi.area_code)
-    )
-    by_item = session.execute(
-        joined.with_only_columns(fi.pk, func.count(func.distinct(pl.learner_pk))).group_by(fi.pk)
-    )
-    return (
-        {(org, area): int(n) for org, area, n in by_area},
-        {item: int(n) for item, n in by_item},
-    )
+    return {int(item): int(n) for item, n in rows}

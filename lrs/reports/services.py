@@ -87,7 +87,11 @@ def org_cell(slug: str, name: str) -> str:
     return f"organisations.{slug}.{name}"
 
 
-def compute(session: Session, programme: Programme) -> ProgrammeFigures:
+def compute(
+    session: Session, programme: Programme, series: bool = True, competencies: bool = True
+) -> ProgrammeFigures:
+    """Every figure of the programme (the monthly series and per-competency counts only when
+    asked for: they are the costly queries)."""
     orgs = {
         o.pk: o
         for o in session.scalars(
@@ -139,8 +143,15 @@ def compute(session: Session, programme: Programme) -> ProgrammeFigures:
         )
         figures.areas = [(i.code, i.title) for i in items if i.parent_pk is None]
         figures.items = [(i.pk, i.code, i.area_code, i.title) for i in items if i.parent_pk]
-        by_org_area, by_item = queries.coverage_counts(
+        by_org_area = queries.area_counts(
             session, programme.pk, org_pks, framework.pk, programme.ends_at
+        )
+        by_item = (
+            queries.competency_counts(
+                session, programme.pk, org_pks, framework.pk, programme.ends_at
+            )
+            if competencies
+            else {}
         )
         for code, _title in figures.areas:
             cells = []
@@ -150,14 +161,16 @@ def compute(session: Session, programme: Programme) -> ProgrammeFigures:
                 cells.append(name)
             counts[f"competency_coverage.{code}"] = sum(counts[c] for c in cells)
             groups.append(Group(f"competency_coverage.{code}", tuple(cells)))
-        for pk, code, _area, _title in figures.items:
-            counts[f"competencies.{code}"] = by_item.get(pk, 0)
+        if competencies:
+            for pk, code, _area, _title in figures.items:
+                counts[f"competencies.{code}"] = by_item.get(pk, 0)
 
     figures.hidden = suppressed_cells(counts, groups, programme.min_cell)
     figures.months = _months(programme.starts_at, programme.ends_at)
-    figures.monthly = queries.monthly_participants(session, programme.pk, org_pks)
-    if definition.get("vouchers"):
-        figures.monthly_vouchers = queries.monthly_redemptions(session, programme.pk, org_pks)
+    if series:
+        figures.monthly = queries.monthly_participants(session, programme.pk, org_pks)
+        if definition.get("vouchers"):
+            figures.monthly_vouchers = queries.monthly_redemptions(session, programme.pk, org_pks)
     return figures
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0005
-Create Date: 2026-11-23 17:53:24.934855
+Create Date: 2026-11-23 18:28:12.441988
 """
 
 from collections.abc import Sequence
@@ -19,6 +19,20 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "evidence_facts",
+        sa.Column(
+            "statement_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("item_pk", sa.Integer(), nullable=False),
+        sa.Column("org_pk", sa.Integer(), nullable=False),
+        sa.Column("actor_key", sa.Text(), nullable=False),
+        sa.Column("achieved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("statement_pk", "item_pk", name=op.f("pk_evidence_facts")),
+    )
+    with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
+        batch_op.create_index("ix_evidence_facts_actor", ["org_pk", "actor_key"], unique=False)
+
+    op.create_table(
         "frameworks",
         sa.Column("pk", sa.Integer(), nullable=False),
         sa.Column("slug", sa.String(length=100), nullable=False),
@@ -30,6 +44,60 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pk", name=op.f("pk_frameworks")),
         sa.UniqueConstraint("slug", name=op.f("uq_frameworks_slug")),
     )
+    op.create_table(
+        "learner_areas",
+        sa.Column("learner_pk", sa.Integer(), nullable=False),
+        sa.Column("framework_pk", sa.Integer(), nullable=False),
+        sa.Column("area_code", sa.String(length=100), nullable=False),
+        sa.Column("first_achieved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "learner_pk", "framework_pk", "area_code", name=op.f("pk_learner_areas")
+        ),
+    )
+    op.create_table(
+        "learner_competencies",
+        sa.Column("learner_pk", sa.Integer(), nullable=False),
+        sa.Column("item_pk", sa.Integer(), nullable=False),
+        sa.Column("first_achieved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("learner_pk", "item_pk", name=op.f("pk_learner_competencies")),
+    )
+    op.create_table(
+        "participation_facts",
+        sa.Column(
+            "statement_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("programme_pk", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("org_pk", sa.Integer(), nullable=False),
+        sa.Column("actor_key", sa.Text(), nullable=False),
+        sa.Column("activity_iri", sa.Text(), nullable=True),
+        sa.Column("eligible", sa.Boolean(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "statement_pk", "programme_pk", "kind", name=op.f("pk_participation_facts")
+        ),
+    )
+    with op.batch_alter_table("participation_facts", schema=None) as batch_op:
+        batch_op.create_index("ix_participation_facts_actor", ["org_pk", "actor_key"], unique=False)
+        batch_op.create_index("ix_participation_facts_programme_pk", ["programme_pk"], unique=False)
+
+    op.create_table(
+        "programme_learners",
+        sa.Column("programme_pk", sa.Integer(), nullable=False),
+        sa.Column("learner_pk", sa.Integer(), nullable=False),
+        sa.Column("org_pk", sa.Integer(), nullable=False),
+        sa.Column("first_completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("trained_before", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("programme_pk", "learner_pk", name=op.f("pk_programme_learners")),
+    )
+    with op.batch_alter_table("programme_learners", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_programme_learners_learner_pk"), ["learner_pk"], unique=False
+        )
+        batch_op.create_index(
+            "ix_programme_learners_programme_org", ["programme_pk", "org_pk"], unique=False
+        )
+
     op.create_table(
         "programmes",
         sa.Column("pk", sa.Integer(), nullable=False),
@@ -48,6 +116,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("pk", name=op.f("pk_programmes")),
         sa.UniqueConstraint("slug", name=op.f("uq_programmes_slug")),
     )
+    op.create_table(
+        "voucher_redemptions",
+        sa.Column("programme_pk", sa.Integer(), nullable=False),
+        sa.Column("learner_pk", sa.Integer(), nullable=False),
+        sa.Column("activity_iri", sa.Text(), nullable=False),
+        sa.Column("org_pk", sa.Integer(), nullable=False),
+        sa.Column("redeemed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "programme_pk", "learner_pk", "activity_iri", name=op.f("pk_voucher_redemptions")
+        ),
+    )
+    with op.batch_alter_table("voucher_redemptions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_voucher_redemptions_learner_pk"), ["learner_pk"], unique=False
+        )
+        batch_op.create_index(
+            "ix_voucher_redemptions_programme_org", ["programme_pk", "org_pk"], unique=False
+        )
+
     op.create_table(
         "erasures",
         sa.Column("pk", sa.Integer(), nullable=False),
@@ -131,30 +218,6 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
-        "learner_competencies",
-        sa.Column("learner_pk", sa.Integer(), nullable=False),
-        sa.Column("item_pk", sa.Integer(), nullable=False),
-        sa.Column("first_achieved_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_pk"],
-            ["framework_items.pk"],
-            name=op.f("fk_learner_competencies_item_pk_framework_items"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["learner_pk"],
-            ["learners.pk"],
-            name=op.f("fk_learner_competencies_learner_pk_learners"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("learner_pk", "item_pk", name=op.f("pk_learner_competencies")),
-    )
-    with op.batch_alter_table("learner_competencies", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_learner_competencies_item_pk"), ["item_pk"], unique=False
-        )
-
-    op.create_table(
         "learner_identifiers",
         sa.Column("pk", sa.Integer(), nullable=False),
         sa.Column("org_pk", sa.Integer(), nullable=False),
@@ -201,147 +264,8 @@ def upgrade() -> None:
     with op.batch_alter_table("manager_tokens", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_manager_tokens_user_pk"), ["user_pk"], unique=False)
 
-    op.create_table(
-        "programme_learners",
-        sa.Column("programme_pk", sa.Integer(), nullable=False),
-        sa.Column("learner_pk", sa.Integer(), nullable=False),
-        sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("first_completed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("trained_before", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["learner_pk"],
-            ["learners.pk"],
-            name=op.f("fk_programme_learners_learner_pk_learners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["programme_pk"],
-            ["programmes.pk"],
-            name=op.f("fk_programme_learners_programme_pk_programmes"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("programme_pk", "learner_pk", name=op.f("pk_programme_learners")),
-    )
-    with op.batch_alter_table("programme_learners", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_programme_learners_learner_pk"), ["learner_pk"], unique=False
-        )
-        batch_op.create_index(
-            "ix_programme_learners_programme_org", ["programme_pk", "org_pk"], unique=False
-        )
-
-    op.create_table(
-        "voucher_redemptions",
-        sa.Column("programme_pk", sa.Integer(), nullable=False),
-        sa.Column("learner_pk", sa.Integer(), nullable=False),
-        sa.Column("activity_iri", sa.Text(), nullable=False),
-        sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("redeemed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["learner_pk"],
-            ["learners.pk"],
-            name=op.f("fk_voucher_redemptions_learner_pk_learners"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["programme_pk"],
-            ["programmes.pk"],
-            name=op.f("fk_voucher_redemptions_programme_pk_programmes"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint(
-            "programme_pk", "learner_pk", "activity_iri", name=op.f("pk_voucher_redemptions")
-        ),
-    )
-    with op.batch_alter_table("voucher_redemptions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_voucher_redemptions_learner_pk"), ["learner_pk"], unique=False
-        )
-        batch_op.create_index(
-            "ix_voucher_redemptions_programme_org", ["programme_pk", "org_pk"], unique=False
-        )
-
-    op.create_table(
-        "evidence_facts",
-        sa.Column(
-            "statement_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("item_pk", sa.Integer(), nullable=False),
-        sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("actor_key", sa.Text(), nullable=False),
-        sa.Column("achieved_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_pk"],
-            ["framework_items.pk"],
-            name=op.f("fk_evidence_facts_item_pk_framework_items"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["statement_pk"],
-            ["statements.pk"],
-            name=op.f("fk_evidence_facts_statement_pk_statements"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("statement_pk", "item_pk", name=op.f("pk_evidence_facts")),
-    )
-    with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_evidence_facts_actor", ["org_pk", "actor_key"], unique=False)
-        batch_op.create_index(batch_op.f("ix_evidence_facts_item_pk"), ["item_pk"], unique=False)
-
-    op.create_table(
-        "participation_facts",
-        sa.Column(
-            "statement_pk", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
-        ),
-        sa.Column("programme_pk", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=12), nullable=False),
-        sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("actor_key", sa.Text(), nullable=False),
-        sa.Column("activity_iri", sa.Text(), nullable=True),
-        sa.Column("eligible", sa.Boolean(), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["programme_pk"],
-            ["programmes.pk"],
-            name=op.f("fk_participation_facts_programme_pk_programmes"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["statement_pk"],
-            ["statements.pk"],
-            name=op.f("fk_participation_facts_statement_pk_statements"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint(
-            "statement_pk", "programme_pk", "kind", name=op.f("pk_participation_facts")
-        ),
-    )
-    with op.batch_alter_table("participation_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_participation_facts_actor", ["org_pk", "actor_key"], unique=False)
-        batch_op.create_index("ix_participation_facts_programme_pk", ["programme_pk"], unique=False)
-
 
 def downgrade() -> None:
-    with op.batch_alter_table("participation_facts", schema=None) as batch_op:
-        batch_op.drop_index("ix_participation_facts_programme_pk")
-        batch_op.drop_index("ix_participation_facts_actor")
-
-    op.drop_table("participation_facts")
-    with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_evidence_facts_item_pk"))
-        batch_op.drop_index("ix_evidence_facts_actor")
-
-    op.drop_table("evidence_facts")
-    with op.batch_alter_table("voucher_redemptions", schema=None) as batch_op:
-        batch_op.drop_index("ix_voucher_redemptions_programme_org")
-        batch_op.drop_index(batch_op.f("ix_voucher_redemptions_learner_pk"))
-
-    op.drop_table("voucher_redemptions")
-    with op.batch_alter_table("programme_learners", schema=None) as batch_op:
-        batch_op.drop_index("ix_programme_learners_programme_org")
-        batch_op.drop_index(batch_op.f("ix_programme_learners_learner_pk"))
-
-    op.drop_table("programme_learners")
     with op.batch_alter_table("manager_tokens", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_manager_tokens_user_pk"))
 
@@ -350,10 +274,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_learner_identifiers_learner_pk"))
 
     op.drop_table("learner_identifiers")
-    with op.batch_alter_table("learner_competencies", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_learner_competencies_item_pk"))
-
-    op.drop_table("learner_competencies")
     op.drop_table("programme_members")
     with op.batch_alter_table("learners", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_learners_org_pk"))
@@ -364,5 +284,26 @@ def downgrade() -> None:
 
     op.drop_table("framework_items")
     op.drop_table("erasures")
+    with op.batch_alter_table("voucher_redemptions", schema=None) as batch_op:
+        batch_op.drop_index("ix_voucher_redemptions_programme_org")
+        batch_op.drop_index(batch_op.f("ix_voucher_redemptions_learner_pk"))
+
+    op.drop_table("voucher_redemptions")
     op.drop_table("programmes")
+    with op.batch_alter_table("programme_learners", schema=None) as batch_op:
+        batch_op.drop_index("ix_programme_learners_programme_org")
+        batch_op.drop_index(batch_op.f("ix_programme_learners_learner_pk"))
+
+    op.drop_table("programme_learners")
+    with op.batch_alter_table("participation_facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_participation_facts_programme_pk")
+        batch_op.drop_index("ix_participation_facts_actor")
+
+    op.drop_table("participation_facts")
+    op.drop_table("learner_competencies")
+    op.drop_table("learner_areas")
     op.drop_table("frameworks")
+    with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
+        batch_op.drop_index("ix_evidence_facts_actor")
+
+    op.drop_table("evidence_facts")
