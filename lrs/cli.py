@@ -29,6 +29,16 @@ def emit(data: Any, as_json: bool, text: str) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else text)
 
 
+def read_yaml(file: Path) -> Any:
+    """A YAML file's content; a parse error ends the command naming the file."""
+    import yaml
+
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise click.ClickException(f"{file}: not valid YAML ({exc})") from exc
+
+
 def fail(exc: LernspurError) -> NoReturn:
     """Turn a domain error into a command-line error that names every problem."""
     raise click.ClickException(

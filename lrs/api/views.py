@@ -62,23 +62,18 @@ def _respond(
     if fmt == "json":
         return jsonify(body)
     all_tables = tables(body)
-    if fmt == "xlsx":
-        return Response(
-            exports.to_xlsx(all_tables, body.get("suppressed", ())),
-            mimetype=exports.XLSX_MIMETYPE,
-            headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
-        )
-    wanted = request.args.get("table", all_tables[0].name)
-    table = next((t for t in all_tables if t.name == wanted), None)
-    if table is None:
+    file = exports.download(
+        all_tables, body.get("suppressed", ()), fmt, request.args.get("table"), filename
+    )
+    if file is None:
         raise BadRequest(
             "Unknown table.",
             [Problem("table", "must be one of " + ", ".join(t.name for t in all_tables))],
         )
     return Response(
-        exports.to_csv(table),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}-{table.name}.csv"'},
+        file.content,
+        mimetype=file.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
     )
 
 

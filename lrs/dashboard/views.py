@@ -87,19 +87,17 @@ def export(slug: str, kind: str, fmt: str) -> Response:
     figures = _figures(slug)
     build, tables = EXPORTS[kind]
     data = build(figures)
-    all_tables = tables(data)
-    if fmt == "xlsx":
-        return Response(
-            exports.to_xlsx(all_tables, data.get("suppressed", ())),
-            mimetype=exports.XLSX_MIMETYPE,
-            headers={"Content-Disposition": f'attachment; filename="{slug}-{kind}.xlsx"'},
-        )
-    wanted = request.args.get("table", all_tables[0].name)
-    table = next((t for t in all_tables if t.name == wanted), None)
-    if table is None:
+    file = exports.download(
+        tables(data),
+        data.get("suppressed", ()),
+        fmt,
+        request.args.get("table"),
+        f"{slug}-{kind}",
+    )
+    if file is None:
         abort(404)
     return Response(
-        exports.to_csv(table),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{slug}-{kind}-{table.name}.csv"'},
+        file.content,
+        mimetype=file.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{file.filename}"'},
     )

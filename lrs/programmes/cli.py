@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-import yaml
 
-from lrs.cli import app_for_cli, emit, fail, main
+from lrs.cli import app_for_cli, emit, fail, main, read_yaml
 
 
 @main.group()
@@ -26,10 +25,7 @@ def programmes_load(file: Path, as_json: bool) -> None:
     from lrs.programmes.services import get_programme, load_programme
     from lrs.projections.rebuild import rebuild
 
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise click.ClickException(f"{file}: not valid YAML ({exc})") from exc
+    data = read_yaml(file)
     app = app_for_cli()
     try:
         with session_scope(app) as session:

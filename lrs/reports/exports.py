@@ -56,6 +56,26 @@ def to_xlsx(tables: Sequence[Table], suppressed: Sequence[str] = ()) -> bytes:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def download(
+    tables: Sequence[Table], suppressed: Sequence[str], fmt: str, table: str | None, name: str
+) -> Download | None:
+    """The file for `?format=csv|xlsx` (CSV: the table named, else the first); None if no
+    table has that name."""
+    if fmt == "xlsx":
+        return Download(to_xlsx(tables, suppressed), XLSX_MIMETYPE, f"{name}.xlsx")
+    chosen = next((t for t in tables if t.name == (table or tables[0].name)), None)
+    if chosen is None:
+        return None
+    return Download(to_csv(chosen), "text/csv", f"{name}-{chosen.name}.csv")
+
+
 def report_tables(report: dict[str, Any]) -> list[Table]:
     tables = [
         Table(
