@@ -151,12 +151,12 @@ def main() -> None:
     from lrs.catalogue.services import load_catalogue
     from lrs.competencies.models import FrameworkItem
     from lrs.competencies.services import import_framework, read_framework_file
-    from lrs.db import session_scope
+    from lrs.db import get_db, session_scope
     from lrs.demo.seed import EXAMPLES
     from lrs.programmes.managers import create_manager
     from lrs.programmes.services import load_programme
     from lrs.projections.definitions import load_definitions
-    from lrs.projections.rebuild import rebuild, relevant_count
+    from lrs.projections.rebuild import rebuild, relevant_count, vacuum_analyze
 
     url = fresh_database(args.database)
     migrate.upgrade(url)
@@ -184,11 +184,12 @@ def main() -> None:
 
     with session_scope(app) as session:
         relevant = relevant_count(session, sorted(load_definitions(session).relevant_verbs()))
-        started = time.perf_counter()
-        result = rebuild(session)
-    elapsed = time.perf_counter() - started
+    # Timed as `lernspur projections rebuild` runs it: one transaction, then VACUUM ANALYZE.
+    started = time.perf_counter()
     with session_scope(app) as session:
-        session.execute(text("ANALYZE"))
+        result = rebuild(session)
+    vacuum_analyze(get_db(app).engine)
+    elapsed = time.perf_counter() - started
     print(
         f"projections rebuild: {elapsed:.1f} s = {total / elapsed:,.0f} statements/s of the "
         f"store ({relevant:,} relevant statements, {relevant / elapsed:,.0f}/s); "

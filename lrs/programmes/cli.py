@@ -164,9 +164,9 @@ def projections_rebuild(as_json: bool) -> None:
     """Recompute evidence and participation from the statements (progress on stderr)."""
     import time
 
-    from lrs.db import session_scope
+    from lrs.db import get_db, session_scope
     from lrs.projections.definitions import load_definitions
-    from lrs.projections.rebuild import rebuild, relevant_count
+    from lrs.projections.rebuild import rebuild, relevant_count, vacuum_analyze
 
     app = app_for_cli()
     started = time.perf_counter()
@@ -176,6 +176,7 @@ def projections_rebuild(as_json: bool) -> None:
             length=total, label="statements", file=sys.stderr, show_pos=True
         ) as bar:
             result = rebuild(session, progress=bar.update)
+    vacuum_analyze(get_db(app).engine)
     elapsed = time.perf_counter() - started
     emit(
         {
