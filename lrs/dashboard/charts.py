@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 56, 36, 12, 36
 
 
 @dataclass(frozen=True)
