@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lrs.catalogue.models import CatalogueCourse
@@ -74,3 +75,35 @@ def load_definitions(session: Session, programme_pks: list[int] | None = None) -
             )
         )
     return Definitions(course_items=course_items, item_by_uri=item_by_uri, programmes=rules)
+
+
+# Definitions change only when an administrator loads a catalogue, framework or programme;
+# every stored batch needs them. Cached per process, checked by one cheap query.
+_cache: dict[Any, tuple[tuple[Any, ...], Definitions]] = {}
+
+
+def _version(session: Session) -> tuple[Any, ...]:
+    row = session.execute(
+        select(
+            select(func.max(Programme.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(Programme).scalar_subquery(),
+            select(func.count()).select_from(ProgrammeMember).scalar_subquery(),
+            select(func.max(CatalogueCourse.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(CatalogueCourse).scalar_subquery(),
+            select(func.max(FrameworkItem.updated_at)).scalar_subquery(),
+            select(func.count()).select_from(FrameworkItem).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+def current_definitions(session: Session) -> Definitions:
+    """`load_definitions`, reused while the definitions in the database stay unchanged."""
+    key = session.get_bind().engine.url
+    version = _version(session)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    definitions = load_definitions(session)
+    _cache[key] = (version, definitions)
+    return definitions
