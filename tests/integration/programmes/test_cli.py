@@ -1,35 +1,35 @@
 """The command line of DESIGN.md for frameworks, programmes, learners, managers, projections,
-run as an administrator would (subprocesses on a fresh SQLite database)."""
+run as an administrator would (in-process through click's runner, on a fresh SQLite database)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 
-from tests.conftest import LERNSPUR, SHARED
+from lrs.cli import main
+from tests.conftest import SHARED
 
 EXAMPLES = SHARED / "examples"
 
 
 @pytest.fixture
-def run(tmp_path):
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     env = {
-        **os.environ,
         "LERNSPUR_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
         "LERNSPUR_SECRET_KEY": "cli-test",
     }
+    runner = CliRunner()
 
     def lernspur(*args, check=True):
-        return subprocess.run(
-            [LERNSPUR, *map(str, args)],
-            env=env,
-            cwd=tmp_path,
-            check=check,
-            capture_output=True,
-            text=True,
+        result = runner.invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+        if check:
+            assert result.exit_code == 0, result.output
+        return SimpleNamespace(
+            returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr
         )
 
     lernspur("db", "upgrade")
