@@ -28,9 +28,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install Lernspur with its test tools
 
 .PHONY: run
-run: setup ## set up, migrate the SQLite database under var/, print the demo tenant, serve
+run: setup ## set up, migrate the SQLite database under var/, load the demo data, print logins, serve
 	@$(BIN)/lernspur db upgrade
 	@$(BIN)/lernspur demo init
+	@$(BIN)/lernspur demo seed
 	@$(BIN)/lernspur serve --host $(HOST) --port $(PORT)
 
 .PHONY: lint

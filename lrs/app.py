@@ -52,8 +52,11 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     _register_request_hooks(app)
 
+    from lrs.api import init_app as init_api
+    from lrs.dashboard import init_app as init_dashboard
     from lrs.health import bp as health_bp
     from lrs.platform_adapters.views import bp as platform_adapters_bp
+    from lrs.projections import listener  # noqa: F401  (keeps projections current)
     from lrs.web import init_app as init_web
     from lrs.xapi import init_app as init_xapi
     from lti_tool import init_app as init_lti
@@ -63,6 +66,8 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     init_xapi(app)
     init_web(app)
     init_lti(app)
+    init_api(app)
+    init_dashboard(app)
     return app
 
 

@@ -29,6 +29,16 @@ def emit(data: Any, as_json: bool, text: str) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else text)
 
 
+def read_yaml(file: Path) -> Any:
+    """A YAML file's content; a parse error ends the command naming the file."""
+    import yaml
+
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise click.ClickException(f"{file}: not valid YAML ({exc})") from exc
+
+
 def fail(exc: LernspurError) -> NoReturn:
     """Turn a domain error into a command-line error that names every problem."""
     raise click.ClickException(
@@ -233,7 +243,10 @@ def demo_init(as_json: bool) -> None:
 # Feature command groups register themselves on `main` when imported.
 from lrs.accounts import cli as _accounts_cli  # noqa: E402, F401
 from lrs.catalogue import cli as _catalogue_cli  # noqa: E402, F401
+from lrs.competencies import cli as _competencies_cli  # noqa: E402, F401
+from lrs.demo import cli as _demo_cli  # noqa: E402, F401
 from lrs.platform_adapters import cli as _platform_adapters_cli  # noqa: E402, F401
+from lrs.programmes import cli as _programmes_cli  # noqa: E402, F401
 from lti_tool import cli as _lti_cli  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,9 +3,19 @@
 from lrs.accounts.models import User
 from lrs.auth.models import Credential, Organisation
 from lrs.catalogue.models import CatalogueCourse
+from lrs.competencies.models import Framework, FrameworkItem
 from lrs.db import Base
 from lrs.documents.models import Document
+from lrs.learners.models import Erasure, Learner, LearnerIdentifier
 from lrs.platform_adapters.models import ActivityMapping, MoodleSite, StatementRaw
+from lrs.programmes.models import ManagerToken, Programme, ProgrammeMember
+from lrs.projections.models import (
+    EvidenceFact,
+    LearnerCompetency,
+    ParticipationFact,
+    ProgrammeLearner,
+    VoucherRedemption,
+)
 from lrs.statement_store.models import (
     Activity,
     Attachment,
@@ -38,13 +48,25 @@ __all__ = [
     "Credential",
     "Deployment",
     "Document",
+    "Erasure",
+    "EvidenceFact",
+    "Framework",
+    "FrameworkItem",
     "Launch",
     "LaunchState",
+    "Learner",
+    "LearnerCompetency",
+    "LearnerIdentifier",
     "LtiError",
+    "ManagerToken",
     "Membership",
     "MoodleSite",
     "Organisation",
+    "ParticipationFact",
     "Platform",
+    "Programme",
+    "ProgrammeLearner",
+    "ProgrammeMember",
     "RegistrationToken",
     "RosterMember",
     "ScoreJob",
@@ -54,5 +76,6 @@ __all__ = [
     "StatementRaw",
     "ToolKey",
     "User",
+    "VoucherRedemption",
     "metadata",
 ]

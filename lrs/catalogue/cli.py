@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
 
-from lrs.cli import app_for_cli, emit, fail, main
+from lrs.cli import app_for_cli, emit, fail, main, read_yaml
 
 
 @main.group()
@@ -24,10 +23,7 @@ def catalogue_load(file: Path, as_json: bool) -> None:
     from lrs.db import session_scope
     from lrs.errors import LernspurError
 
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise click.ClickException(f"{file}: not valid YAML ({exc})") from exc
+    data = read_yaml(file)
     app = app_for_cli()
     try:
         with session_scope(app) as session:

@@ -1,0 +1,225 @@
+"""Programme report and projection rebuild over a million statements, on PostgreSQL.
+
+    .venv/bin/python bench/report.py                      # 1,000,000 statements, 20,000 learners
+    .venv/bin/python bench/report.py --statements 200000  # quicker
+
+Builds a fresh database: the example framework and catalogue, a programme of 9 organisations
+that uses every feature (vouchers, targets, coverage, cost shares), and statements written with
+the store's bulk writer (COPY). Then times `projections rebuild` (the same code as the command)
+and the API's report requests through a real `lernspur serve`. Issue #4's targets: a report in
+< 200 ms, a rebuild at >= 20,000 statements/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import orjson
+from common import ROOT, fresh_database, machine, percentile, start_server
+
+sys.path.insert(0, str(ROOT))
+
+COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+PASSED = "http://adlnet.gov/expapi/verbs/passed"
+LAUNCHED = "http://adlnet.gov/expapi/verbs/launched"
+OTHER_VERBS = [
+    "http://adlnet.gov/expapi/verbs/attempted",
+    "http://adlnet.gov/expapi/verbs/experienced",
+    "http://adlnet.gov/expapi/verbs/answered",
+]
+ORGS = [f"bench-{i:02d}" for i in range(1, 10)]
+
+
+def programme_file() -> dict:
+    return {
+        "id": "bench",
+        "name": "Benchmark programme",
+        "runtime": {"start": "2024-01-01", "end": "2025-12-31"},
+        "organisations": [
+            {"id": org, "name": org.upper(), "headcount": 4000, "managers": 300} for org in ORGS
+        ],
+        "framework": "kompetenzmodell-kommunal",
+        "eligible": "all",
+        "completion": {"verbs": [COMPLETED, PASSED]},
+        "targets": {
+            "participation_rate": 0.4,
+            "target_groups": {
+                "manager": {"participation_rate": 0.75},
+                "first_time": {"share_of_participants": 0.3},
+            },
+            "competency_coverage": {"D": 0.6, "F": 0.3, "V": 0.3},
+        },
+        "vouchers": {"total": 50000, "redeemed_on": LAUNCHED},
+        "cost": {"total_eur": 250000, "model": "per_participant"},
+    }
+
+
+def generate(session, org_pks: dict[str, int], courses: list[str], items: list[str], args) -> int:
+    from lrs.statement_store.writer import insert_rows
+
+    rng = random.Random(4)
+    start = datetime(2023, 7, 1, tzinfo=UTC)
+    span = int((datetime(2026, 1, 31, tzinfo=UTC) - start).total_seconds())
+    stored = datetime.now(UTC)
+    extra = [f"https://lms.example.org/mod/page/view.php?id={i}" for i in range(300)]
+    done = 0
+    started = time.perf_counter()
+    while done < args.statements:
+        batch = min(50_000, args.statements - done)
+        rows, agents, activities = [], [], []
+        for _ in range(batch):
+            learner = rng.randrange(args.learners)
+            org = ORGS[learner % len(ORGS)]
+            roll = rng.random()
+            if roll < 0.25:
+                verb, activity = COMPLETED, rng.choice(courses)
+            elif roll < 0.30:
+                verb, activity = PASSED, rng.choice(courses)
+            elif roll < 0.55:
+                verb, activity = LAUNCHED, rng.choice(courses)
+            else:
+                verb, activity = rng.choice(OTHER_VERBS), rng.choice(extra + courses)
+            when = start + timedelta(seconds=rng.randrange(span))
+            actor_key = f"account:https://lms.{org}.de|{learner}"
+            sid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            body = {
+                "id": sid,
+                "actor": {"account": {"homePage": f"https://lms.{org}.de", "name": str(learner)}},
+                "verb": {"id": verb},
+                "object": {"objectType": "Activity", "id": activity},
+                "timestamp": when.isoformat(),
+                "stored": stored.isoformat(),
+            }
+            related = []
+            if verb == COMPLETED and rng.random() < 0.05:
+                uri = rng.choice(items)
+                body["context"] = {"contextActivities": {"grouping": [{"id": uri}]}}
+                related.append({"org_pk": org_pks[org], "activity_iri": uri})
+            rows.append(
+                {
+                    "org_pk": org_pks[org],
+                    "statement_id": sid,
+                    "credential_pk": None,
+                    "actor_key": actor_key,
+                    "verb_iri": verb,
+                    "activity_iri": activity,
+                    "object_ref": None,
+                    "registration": None,
+                    "timestamp_at": when,
+                    "stored_at": stored,
+                    "voided": False,
+                    "version": "1.0.0",
+                    "body": orjson.dumps(body).decode(),
+                }
+            )
+            agents.append([{"org_pk": org_pks[org], "agent_key": actor_key, "related": False}])
+            activities.append(related)
+        insert_rows(session, rows, agents, activities)
+        session.commit()
+        done += batch
+        print(
+            f"\r  generated {done:,} statements ({done / (time.perf_counter() - started):,.0f}/s)",
+            end="",
+            file=sys.stderr,
+        )
+    print(file=sys.stderr)
+    return done
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database", default="postgresql://postgres@127.0.0.1:5432/lernspur_bench_report"
+    )
+    parser.add_argument("--statements", type=int, default=1_000_000)
+    parser.add_argument("--learners", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=30)
+    args = parser.parse_args()
+
+    import yaml
+    from sqlalchemy import select, text
+
+    from lrs import migrate
+    from lrs.app import create_app
+    from lrs.catalogue.models import CatalogueCourse
+    from lrs.catalogue.services import load_catalogue
+    from lrs.competencies.models import FrameworkItem
+    from lrs.competencies.services import import_framework, read_framework_file
+    from lrs.db import get_db, session_scope
+    from lrs.demo.seed import EXAMPLES
+    from lrs.programmes.managers import create_manager
+    from lrs.programmes.services import load_programme
+    from lrs.projections.definitions import load_definitions
+    from lrs.projections.rebuild import rebuild, relevant_count, vacuum_analyze
+
+    url = fresh_database(args.database)
+    migrate.upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    print(f"machine: {machine()}")
+    print(f"database: {url}")
+    with session_scope(app) as session:
+        import_framework(
+            session,
+            read_framework_file(EXAMPLES / "kompetenzmodell-kommunal.case.json"),
+            "kompetenzmodell-kommunal",
+        )
+        load_catalogue(session, yaml.safe_load((EXAMPLES / "catalogue.yaml").read_text()))
+        load_programme(session, programme_file())
+        token = create_manager(session, "bench", "bench@example.org").token
+    with session_scope(app) as session:
+        from lrs.auth.models import Organisation
+
+        org_pks = dict(session.execute(select(Organisation.slug, Organisation.pk)).all())
+        courses = list(session.scalars(select(CatalogueCourse.activity_iri)))
+        items = [u for u in session.scalars(select(FrameworkItem.uri)) if u]
+        total = generate(session, org_pks, courses, items, args)
+        session.execute(text("ANALYZE"))
+    print(f"{total:,} statements, {args.learners:,} learners, {len(ORGS)} organisations")
+
+    with session_scope(app) as session:
+        relevant = relevant_count(session, sorted(load_definitions(session).relevant_verbs()))
+    # Timed as `lernspur projections rebuild` runs it: one transaction, then VACUUM ANALYZE.
+    started = time.perf_counter()
+    with session_scope(app) as session:
+        result = rebuild(session)
+    vacuum_analyze(get_db(app).engine)
+    elapsed = time.perf_counter() - started
+    print(
+        f"projections rebuild: {elapsed:.1f} s = {total / elapsed:,.0f} statements/s of the "
+        f"store ({relevant:,} relevant statements, {relevant / elapsed:,.0f}/s); "
+        f"{result.evidence_facts:,} evidence and {result.participation_facts:,} participation facts"
+    )
+
+    server = start_server(url, workers=2, threads=2)
+    try:
+        for path in ("report", "timeseries", "competencies", "organisations/bench-01"):
+            timings = []
+            for i in range(args.requests + 3):
+                request = urllib.request.Request(  # noqa: S310 - our own http:// server
+                    f"{server.url}/api/v1/programmes/bench/{path}",
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                begin = time.perf_counter()
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    body = orjson.loads(response.read())
+                if i >= 3:  # the first requests warm connections and caches
+                    timings.append(time.perf_counter() - begin)
+            print(
+                f"GET {path}: p50 {percentile(timings, 50) * 1000:.0f} ms, "
+                f"p95 {percentile(timings, 95) * 1000:.0f} ms, "
+                f"max {max(timings) * 1000:.0f} ms ({args.requests} requests)"
+            )
+            if path == "report":
+                print(f"  participants {body['participants']}, targets {body['targets']}")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

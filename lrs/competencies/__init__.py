@@ -1,0 +1,1 @@
+"""Competency frameworks (IMS CASE JSON, Moodle CSV) and what evidences their competencies."""

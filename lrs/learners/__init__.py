@@ -1,0 +1,1 @@
+"""Learners: people behind one or more xAPI identifiers, pseudonymous (no names stored)."""

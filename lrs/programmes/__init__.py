@@ -1,0 +1,1 @@
+"""Funded programmes: runtime, member organisations, eligible courses, targets, vouchers, costs."""

@@ -1,0 +1,1 @@
+"""Derived tables kept current with the statements: evidence and participation."""

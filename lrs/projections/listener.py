@@ -1,0 +1,64 @@
+"""Keeps the projections current in the transaction that stores the statements.
+
+Registered on the statement store's after-store hook when this module is imported
+(`create_app` does). Voiding statements remove their targets' facts; statements stored already
+voided (their voiding statement came first) give none.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lrs.learners.services import ensure_learners
+from lrs.projections.definitions import current_definitions
+from lrs.projections.facts import remove_facts, write_facts
+from lrs.projections.summaries import refresh_learners
+from lrs.statement_store.hooks import StoredBatch, register_after_store
+from lrs.statement_store.models import Statement
+from statements.mapping import VOIDED, map_statements, view_of
+
+
+@register_after_store
+def project_batch(session: Session, batch: StoredBatch) -> None:
+    definitions = current_definitions(session)
+    relevant = definitions.relevant_verbs() | {VOIDED}
+    chosen = [
+        (stmt, pk)
+        for stmt, pk in zip(batch.statements, batch.statement_pks, strict=True)
+        if (stmt.get("verb") or {}).get("id") in relevant
+    ]
+    if not chosen:
+        return
+    voided = set(
+        session.scalars(
+            select(Statement.pk).where(
+                Statement.pk.in_([pk for _stmt, pk in chosen]), Statement.voided.is_(True)
+            )
+        )
+    )
+    facts = map_statements(
+        (view_of(stmt, pk, batch.org_pk, voided=pk in voided) for stmt, pk in chosen),
+        definitions,
+    )
+    touched: set[str] = {f.actor for f in facts.evidence} | {f.actor for f in facts.participation}
+    if facts.voids:
+        targets = list(
+            session.scalars(
+                select(Statement.pk).where(
+                    Statement.org_pk == batch.org_pk,
+                    Statement.statement_id.in_([uuid.UUID(t) for t in facts.voids]),
+                )
+            )
+        )
+        touched |= {key for _org, key in remove_facts(session, targets)}
+    if not touched:
+        return
+    write_facts(session, facts)
+    # Only people with facts need to be learners now: creating one for every actor of every
+    # statement would make concurrent requests wait on each other's new identifiers. The
+    # rebuild creates the rest, which no figure counts.
+    learners = ensure_learners(session, batch.org_pk, touched)
+    refresh_learners(session, list(learners.values()))

@@ -1,0 +1,162 @@
+"""Per-learner summaries, recomputed from the facts for the learners a change touched (or for
+everyone, on rebuild) with set-based SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, insert, literal, select, text
+from sqlalchemy.orm import Session
+
+from lrs.competencies.models import FrameworkItem
+from lrs.learners.models import LearnerIdentifier
+from lrs.programmes.models import Programme
+from lrs.projections.models import (
+    EvidenceFact,
+    LearnerArea,
+    LearnerCompetency,
+    ParticipationFact,
+    ProgrammeLearner,
+    VoucherRedemption,
+)
+from statements.mapping import COMPLETION, REDEMPTION
+
+CHUNK = 2000
+
+
+def _facts_of_learners(fact: Any, learners: Sequence[int] | None) -> Any:
+    join = and_(
+        LearnerIdentifier.org_pk == fact.org_pk,
+        LearnerIdentifier.ifi_key == fact.actor_key,
+    )
+    return join if learners is None else and_(join, LearnerIdentifier.learner_pk.in_(learners))
+
+
+def refresh_learners(
+    session: Session,
+    learners: Sequence[int] | None,
+    programme_pks: Sequence[int] | None = None,
+) -> None:
+    """Recompute the summary rows of `learners` (None: of everyone)."""
+    if learners is not None:
+        ordered = sorted(set(learners))
+        _lock_learners(session, ordered)
+        for start in range(0, len(ordered), CHUNK):
+            _refresh(session, ordered[start : start + CHUNK], programme_pks)
+        return
+    _refresh(session, None, programme_pks)
+
+
+# Namespace of the advisory locks on learners (two-key form, apart from statement-id locks).
+_LEARNER_LOCKS = 0x4C53
+
+
+def _lock_learners(session: Session, learners: Sequence[int]) -> None:
+    """Serialise concurrent refreshes of the same learners (PostgreSQL).
+
+    Two batches about one learner would each delete and re-insert the learner's summary rows
+    and deadlock on each other's rows; a transaction-scoped advisory lock per learner, taken in
+    ascending order, makes the second wait for the first instead. SQLite serialises writers.
+    """
+    if not learners or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(:space, k) "
+            "FROM unnest(CAST(:keys AS integer[])) AS k ORDER BY k"
+        ),
+        {"space": _LEARNER_LOCKS, "keys": list(learners)},
+    )
+
+
+def _refresh(
+    session: Session, learners: Sequence[int] | None, programme_pks: Sequence[int] | None
+) -> None:
+    def scoped(table: Any) -> Any:
+        query = delete(table)
+        if learners is not None:
+            query = query.where(table.learner_pk.in_(learners))
+        if programme_pks is not None and hasattr(table, "programme_pk"):
+            query = query.where(table.programme_pk.in_(programme_pks))
+        return query
+
+    session.execute(scoped(ProgrammeLearner))
+    session.execute(scoped(VoucherRedemption))
+    if programme_pks is None:
+        session.execute(scoped(LearnerCompetency))
+        session.execute(scoped(LearnerArea))
+
+    pf = ParticipationFact
+    in_runtime = and_(pf.occurred_at >= Programme.starts_at, pf.occurred_at < Programme.ends_at)
+    participation = (
+        select(
+            pf.programme_pk,
+            LearnerIdentifier.learner_pk,
+            func.min(pf.org_pk),
+            func.min(case((and_(pf.eligible, in_runtime), pf.occurred_at), else_=None)),
+            func.max(case((pf.occurred_at < Programme.starts_at, 1), else_=0)) == literal(1),
+        )
+        .join(LearnerIdentifier, _facts_of_learners(pf, learners))
+        .join(Programme, Programme.pk == pf.programme_pk)
+        .where(pf.kind == COMPLETION)
+        .group_by(pf.programme_pk, LearnerIdentifier.learner_pk)
+    )
+    if programme_pks is not None:
+        participation = participation.where(pf.programme_pk.in_(programme_pks))
+    session.execute(
+        insert(ProgrammeLearner).from_select(
+            ["programme_pk", "learner_pk", "org_pk", "first_completed_at", "trained_before"],
+            participation,
+        )
+    )
+    vouchers = (
+        select(
+            pf.programme_pk,
+            LearnerIdentifier.learner_pk,
+            pf.activity_iri,
+            func.min(pf.org_pk),
+            func.min(pf.occurred_at),
+        )
+        .join(LearnerIdentifier, _facts_of_learners(pf, learners))
+        .join(Programme, Programme.pk == pf.programme_pk)
+        .where(pf.kind == REDEMPTION, in_runtime)
+        .group_by(pf.programme_pk, LearnerIdentifier.learner_pk, pf.activity_iri)
+    )
+    if programme_pks is not None:
+        vouchers = vouchers.where(pf.programme_pk.in_(programme_pks))
+    session.execute(
+        insert(VoucherRedemption).from_select(
+            ["programme_pk", "learner_pk", "activity_iri", "org_pk", "redeemed_at"], vouchers
+        )
+    )
+    if programme_pks is None:
+        ef = EvidenceFact
+        evidence = (
+            select(LearnerIdentifier.learner_pk, ef.item_pk, func.min(ef.achieved_at))
+            .join(LearnerIdentifier, _facts_of_learners(ef, learners))
+            .group_by(LearnerIdentifier.learner_pk, ef.item_pk)
+        )
+        session.execute(
+            insert(LearnerCompetency).from_select(
+                ["learner_pk", "item_pk", "first_achieved_at"], evidence
+            )
+        )
+        lc = LearnerCompetency
+        areas = (
+            select(
+                lc.learner_pk,
+                FrameworkItem.framework_pk,
+                FrameworkItem.area_code,
+                func.min(lc.first_achieved_at),
+            )
+            .join(FrameworkItem, FrameworkItem.pk == lc.item_pk)
+            .group_by(lc.learner_pk, FrameworkItem.framework_pk, FrameworkItem.area_code)
+        )
+        if learners is not None:
+            areas = areas.where(lc.learner_pk.in_(learners))
+        session.execute(
+            insert(LearnerArea).from_select(
+                ["learner_pk", "framework_pk", "area_code", "first_achieved_at"], areas
+            )
+        )

@@ -1,0 +1,1 @@
+"""Programme reports: SQL aggregates over the projections, small cells suppressed."""
