@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, literal, select
+from sqlalchemy import and_, case, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from lrs.competencies.models import FrameworkItem
@@ -23,6 +23,7 @@ from lrs.projections.models import (
 from statements.mapping import COMPLETION, REDEMPTION
 
 CHUNK = 2000
+LOCK_SPACE = 0x4C53  # advisory-lock namespace of learner summaries ("LS")
 
 
 def _facts_of_learners(fact: Any, learners: Sequence[int] | None) -> Any:
@@ -41,10 +42,26 @@ def refresh_learners(
     """Recompute the summary rows of `learners` (None: of everyone)."""
     if learners is not None:
         ordered = sorted(set(learners))
+        _lock_learners(session, ordered)
         for start in range(0, len(ordered), CHUNK):
             _refresh(session, ordered[start : start + CHUNK], programme_pks)
         return
     _refresh(session, None, programme_pks)
+
+
+def _lock_learners(session: Session, learners: Sequence[int]) -> None:
+    """Serialise concurrent refreshes of one learner's rows (PostgreSQL).
+
+    Two requests about the same person would delete and re-insert the same summary rows in
+    interleaved order and deadlock; a transaction-scoped advisory lock per learner, taken in
+    sorted order, makes the second wait for the first to commit instead.
+    """
+    if not learners or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(:space, k) FROM unnest(CAST(:keys AS int[])) AS k"),
+        {"space": LOCK_SPACE, "keys": list(learners)},
+    )
 
 
 def _refresh(
