@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from lrs.errors import BadRequest, NotFound
@@ -26,14 +28,10 @@ def account_key(homepage: str, name: str) -> str:
     return f"account:{homepage}|{name}"
 
 
-def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[str, int]:
-    """identifier key -> learner pk; unknown identifiers become new learners."""
-    wanted = sorted(set(keys))
-    if not wanted:
-        return {}
+def _existing(session: Session, org_pk: int, keys: Sequence[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for start in range(0, len(wanted), 5000):
-        chunk = wanted[start : start + 5000]
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
         found.update(
             (key, pk)
             for key, pk in session.execute(
@@ -42,21 +40,51 @@ def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[
                 )
             )
         )
+    return found
+
+
+def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[str, int]:
+    """identifier key -> learner pk; unknown identifiers become new learners.
+
+    Concurrent requests may meet the same new person: identifiers are inserted with ON
+    CONFLICT DO NOTHING, so the later one waits for the earlier to commit and then uses its
+    learner (dropping the one it made) instead of failing and retrying the whole batch.
+    """
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    found = _existing(session, org_pk, wanted)
     missing = [k for k in wanted if k not in found]
-    if missing:
-        now = datetime.now(UTC)
-        pks = session.scalars(
-            insert(Learner).returning(Learner.pk, sort_by_parameter_order=True),
-            [{"org_pk": org_pk, "created_at": now, "is_manager": None} for _ in missing],
-        ).all()
-        session.execute(
-            insert(LearnerIdentifier),
-            [
-                {"org_pk": org_pk, "ifi_key": key, "learner_pk": pk}
-                for key, pk in zip(missing, pks, strict=True)
-            ],
+    if not missing:
+        return found
+    now = datetime.now(UTC)
+    pks = session.scalars(
+        insert(Learner).returning(Learner.pk, sort_by_parameter_order=True),
+        [{"org_pk": org_pk, "created_at": now, "is_manager": None} for _ in missing],
+    ).all()
+    dialect = session.get_bind().dialect.name
+    insert_identifiers = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(
+        LearnerIdentifier
+    )
+    rows = [
+        {"org_pk": org_pk, "ifi_key": key, "learner_pk": pk}
+        for key, pk in zip(missing, pks, strict=True)
+    ]
+    made: dict[str, int] = {}
+    for start in range(0, len(rows), 5000):  # well below the bound-parameter limits
+        made.update(
+            session.execute(
+                insert_identifiers.values(rows[start : start + 5000])
+                .on_conflict_do_nothing(index_elements=["org_pk", "ifi_key"])
+                .returning(LearnerIdentifier.ifi_key, LearnerIdentifier.learner_pk)
+            ).all()
         )
-        found.update(zip(missing, pks, strict=True))
+    found.update(made)
+    lost = [key for key in missing if key not in made]
+    if lost:
+        unused = [pk for key, pk in zip(missing, pks, strict=True) if key not in made]
+        session.execute(delete(Learner).where(Learner.pk.in_(unused)))
+        found.update(_existing(session, org_pk, lost))
     return found
 
 

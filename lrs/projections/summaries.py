@@ -23,6 +23,7 @@ from lrs.projections.models import (
 from statements.mapping import COMPLETION, REDEMPTION
 
 CHUNK = 2000
+LOCK_SPACE = 0x4C53  # advisory-lock namespace of learner summaries ("LS")
 
 
 def _facts_of_learners(fact: Any, learners: Sequence[int] | None) -> Any:
@@ -48,25 +49,18 @@ def refresh_learners(
     _refresh(session, None, programme_pks)
 
 
-# Namespace of the advisory locks on learners (two-key form, apart from statement-id locks).
-_LEARNER_LOCKS = 0x4C53
-
-
 def _lock_learners(session: Session, learners: Sequence[int]) -> None:
-    """Serialise concurrent refreshes of the same learners (PostgreSQL).
+    """Serialise concurrent refreshes of one learner's rows (PostgreSQL).
 
-    Two batches about one learner would each delete and re-insert the learner's summary rows
-    and deadlock on each other's rows; a transaction-scoped advisory lock per learner, taken in
-    ascending order, makes the second wait for the first instead. SQLite serialises writers.
+    Two requests about the same person would delete and re-insert the same summary rows in
+    interleaved order and deadlock; a transaction-scoped advisory lock per learner, taken in
+    sorted order, makes the second wait for the first to commit instead.
     """
     if not learners or session.get_bind().dialect.name != "postgresql":
         return
     session.execute(
-        text(
-            "SELECT pg_advisory_xact_lock(:space, k) "
-            "FROM unnest(CAST(:keys AS integer[])) AS k ORDER BY k"
-        ),
-        {"space": _LEARNER_LOCKS, "keys": list(learners)},
+        text("SELECT pg_advisory_xact_lock(:space, k) FROM unnest(CAST(:keys AS int[])) AS k"),
+        {"space": LOCK_SPACE, "keys": list(learners)},
     )
 
 

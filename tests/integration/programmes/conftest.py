@@ -131,3 +131,17 @@ def programmes(client, db_session) -> Programmes:
 
 def without_time(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != "as_of"}
+
+
+def assert_rebuild_gives_identical_figures(programmes, slug, token, paths):
+    """The API's figures before and after `projections rebuild` (ignoring `as_of`)."""
+
+    def figures():
+        return [
+            without_time(programmes.api(f"programmes/{slug}/{path}", token).get_json())
+            for path in paths
+        ]
+
+    before = figures()
+    programmes.rebuild()
+    assert figures() == before

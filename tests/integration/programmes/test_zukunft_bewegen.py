@@ -9,9 +9,9 @@ from tests.integration.programmes.conftest import (
     COURSE,
     PASSED,
     account,
+    assert_rebuild_gives_identical_figures,
     statement,
     voiding,
-    without_time,
 )
 
 K1 = "https://moodle.kommune-01.de"
@@ -138,14 +138,6 @@ def test_time_series_counts_late_statements_in_their_own_month(programmes):
 
 def test_rebuild_gives_identical_figures(programmes):
     token = _setup(programmes)
-    paths = ["report", "timeseries", "organisations/kommune-01"]
-    before = [
-        without_time(programmes.api(f"programmes/zukunft-bewegen/{p}", token).get_json())
-        for p in paths
-    ]
-    programmes.rebuild()
-    after = [
-        without_time(programmes.api(f"programmes/zukunft-bewegen/{p}", token).get_json())
-        for p in paths
-    ]
-    assert before == after
+    assert_rebuild_gives_identical_figures(
+        programmes, "zukunft-bewegen", token, ["report", "timeseries", "organisations/kommune-01"]
+    )
