@@ -50,7 +50,7 @@ class ParticipationFact(Base):
 
 
 class ProgrammeLearner(Base):
-    """A learner with a completion fact in a programme: participant when
+    """A learner with a completion or voucher fact in a programme: participant when
     `first_completed_at` is set (an eligible completion within the runtime)."""
 
     __tablename__ = "programme_learners"
@@ -62,6 +62,23 @@ class ProgrammeLearner(Base):
     first_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A completion (any activity) before the runtime began: not a first-time participant.
     trained_before: Mapped[bool] = mapped_column(Boolean)
+    # Vouchers redeemed within the runtime (eligible courses launched), so that a report
+    # counts them in the same scan as the participants.
+    vouchers: Mapped[int] = mapped_column(Integer)
+
+
+class ProgrammeArea(Base):
+    """A participant with evidence in an area of the programme's framework by its end."""
+
+    __tablename__ = "programme_areas"
+    __table_args__ = (
+        Index("ix_programme_areas_programme_org_area", "programme_pk", "org_pk", "area_code"),
+    )
+
+    programme_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_pk: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    area_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    org_pk: Mapped[int] = mapped_column(Integer)
 
 
 class VoucherRedemption(Base):

@@ -23,6 +23,7 @@ from lrs.projections.models import (
     LearnerArea,
     LearnerCompetency,
     ParticipationFact,
+    ProgrammeArea,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -38,6 +39,7 @@ FACT_INDEXES: list[Index] = [
 DERIVED = (
     EvidenceFact,
     ParticipationFact,
+    ProgrammeArea,
     ProgrammeLearner,
     VoucherRedemption,
     LearnerCompetency,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
-from lrs.competencies.models import FrameworkItem
+from lrs.competencies.models import Framework, FrameworkItem
 from lrs.learners.models import LearnerIdentifier
 from lrs.programmes.models import Programme
 from lrs.projections.models import (
@@ -17,6 +17,7 @@ from lrs.projections.models import (
     LearnerArea,
     LearnerCompetency,
     ParticipationFact,
+    ProgrammeArea,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -76,6 +77,7 @@ def _refresh(
         return query
 
     session.execute(scoped(ProgrammeLearner))
+    session.execute(scoped(ProgrammeArea))
     session.execute(scoped(VoucherRedemption))
     if programme_pks is None:
         session.execute(scoped(LearnerCompetency))
@@ -88,19 +90,40 @@ def _refresh(
             pf.programme_pk,
             LearnerIdentifier.learner_pk,
             func.min(pf.org_pk),
-            func.min(case((and_(pf.eligible, in_runtime), pf.occurred_at), else_=None)),
-            func.max(case((pf.occurred_at < Programme.starts_at, 1), else_=0)) == literal(1),
+            func.min(
+                case(
+                    (and_(pf.kind == COMPLETION, pf.eligible, in_runtime), pf.occurred_at),
+                    else_=None,
+                )
+            ),
+            func.max(
+                case(
+                    (and_(pf.kind == COMPLETION, pf.occurred_at < Programme.starts_at), 1), else_=0
+                )
+            )
+            == literal(1),
+            func.count(
+                func.distinct(
+                    case((and_(pf.kind == REDEMPTION, in_runtime), pf.activity_iri), else_=None)
+                )
+            ),
         )
         .join(LearnerIdentifier, _facts_of_learners(pf, learners))
         .join(Programme, Programme.pk == pf.programme_pk)
-        .where(pf.kind == COMPLETION)
         .group_by(pf.programme_pk, LearnerIdentifier.learner_pk)
     )
     if programme_pks is not None:
         participation = participation.where(pf.programme_pk.in_(programme_pks))
     session.execute(
         insert(ProgrammeLearner).from_select(
-            ["programme_pk", "learner_pk", "org_pk", "first_completed_at", "trained_before"],
+            [
+                "programme_pk",
+                "learner_pk",
+                "org_pk",
+                "first_completed_at",
+                "trained_before",
+                "vouchers",
+            ],
             participation,
         )
     )
@@ -154,3 +177,27 @@ def _refresh(
                 ["learner_pk", "framework_pk", "area_code", "first_achieved_at"], areas
             )
         )
+    _refresh_programme_areas(session, learners, programme_pks)
+
+
+def _refresh_programme_areas(
+    session: Session, learners: Sequence[int] | None, programme_pks: Sequence[int] | None
+) -> None:
+    """Participants with evidence in an area of their programme's framework by its end."""
+    pl, la = ProgrammeLearner, LearnerArea
+    areas = (
+        select(pl.programme_pk, pl.learner_pk, la.area_code, pl.org_pk)
+        .join(Programme, Programme.pk == pl.programme_pk)
+        .join(Framework, Framework.slug == Programme.framework_slug)
+        .join(la, and_(la.learner_pk == pl.learner_pk, la.framework_pk == Framework.pk))
+        .where(pl.first_completed_at.is_not(None), la.first_achieved_at < Programme.ends_at)
+    )
+    if learners is not None:
+        areas = areas.where(pl.learner_pk.in_(learners))
+    if programme_pks is not None:
+        areas = areas.where(pl.programme_pk.in_(programme_pks))
+    session.execute(
+        insert(ProgrammeArea).from_select(
+            ["programme_pk", "learner_pk", "area_code", "org_pk"], areas
+        )
+    )

@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0005
-Create Date: 2026-11-23 18:28:12.441988
+Create Date: 2026-11-23 19:15:13.679372
 """
 
 from collections.abc import Sequence
@@ -82,12 +82,33 @@ def upgrade() -> None:
         batch_op.create_index("ix_participation_facts_programme_pk", ["programme_pk"], unique=False)
 
     op.create_table(
+        "programme_areas",
+        sa.Column("programme_pk", sa.Integer(), nullable=False),
+        sa.Column("learner_pk", sa.Integer(), nullable=False),
+        sa.Column("area_code", sa.String(length=100), nullable=False),
+        sa.Column("org_pk", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "programme_pk", "learner_pk", "area_code", name=op.f("pk_programme_areas")
+        ),
+    )
+    with op.batch_alter_table("programme_areas", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_programme_areas_learner_pk"), ["learner_pk"], unique=False
+        )
+        batch_op.create_index(
+            "ix_programme_areas_programme_org_area",
+            ["programme_pk", "org_pk", "area_code"],
+            unique=False,
+        )
+
+    op.create_table(
         "programme_learners",
         sa.Column("programme_pk", sa.Integer(), nullable=False),
         sa.Column("learner_pk", sa.Integer(), nullable=False),
         sa.Column("org_pk", sa.Integer(), nullable=False),
         sa.Column("first_completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("trained_before", sa.Boolean(), nullable=False),
+        sa.Column("vouchers", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("programme_pk", "learner_pk", name=op.f("pk_programme_learners")),
     )
     with op.batch_alter_table("programme_learners", schema=None) as batch_op:
@@ -295,6 +316,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_programme_learners_learner_pk"))
 
     op.drop_table("programme_learners")
+    with op.batch_alter_table("programme_areas", schema=None) as batch_op:
+        batch_op.drop_index("ix_programme_areas_programme_org_area")
+        batch_op.drop_index(batch_op.f("ix_programme_areas_learner_pk"))
+
+    op.drop_table("programme_areas")
     with op.batch_alter_table("participation_facts", schema=None) as batch_op:
         batch_op.drop_index("ix_participation_facts_programme_pk")
         batch_op.drop_index("ix_participation_facts_actor")
