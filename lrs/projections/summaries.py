@@ -85,48 +85,6 @@ def _refresh(
 
     pf = ParticipationFact
     in_runtime = and_(pf.occurred_at >= Programme.starts_at, pf.occurred_at < Programme.ends_at)
-    participation = (
-        select(
-            pf.programme_pk,
-            LearnerIdentifier.learner_pk,
-            func.min(pf.org_pk),
-            func.min(
-                case(
-                    (and_(pf.kind == COMPLETION, pf.eligible, in_runtime), pf.occurred_at),
-                    else_=None,
-                )
-            ),
-            func.max(
-                case(
-                    (and_(pf.kind == COMPLETION, pf.occurred_at < Programme.starts_at), 1), else_=0
-                )
-            )
-            == literal(1),
-            func.count(
-                func.distinct(
-                    case((and_(pf.kind == REDEMPTION, in_runtime), pf.activity_iri), else_=None)
-                )
-            ),
-        )
-        .join(LearnerIdentifier, _facts_of_learners(pf, learners))
-        .join(Programme, Programme.pk == pf.programme_pk)
-        .group_by(pf.programme_pk, LearnerIdentifier.learner_pk)
-    )
-    if programme_pks is not None:
-        participation = participation.where(pf.programme_pk.in_(programme_pks))
-    session.execute(
-        insert(ProgrammeLearner).from_select(
-            [
-                "programme_pk",
-                "learner_pk",
-                "org_pk",
-                "first_completed_at",
-                "trained_before",
-                "vouchers",
-            ],
-            participation,
-        )
-    )
     vouchers = (
         select(
             pf.programme_pk,
@@ -145,6 +103,60 @@ def _refresh(
     session.execute(
         insert(VoucherRedemption).from_select(
             ["programme_pk", "learner_pk", "activity_iri", "org_pk", "redeemed_at"], vouchers
+        )
+    )
+    vr = VoucherRedemption
+    counted = select(vr.programme_pk, vr.learner_pk, func.count().label("n")).group_by(
+        vr.programme_pk, vr.learner_pk
+    )
+    if learners is not None:
+        counted = counted.where(vr.learner_pk.in_(learners))
+    if programme_pks is not None:
+        counted = counted.where(vr.programme_pk.in_(programme_pks))
+    redeemed = counted.subquery()
+    participation = (
+        select(
+            pf.programme_pk,
+            LearnerIdentifier.learner_pk,
+            func.min(pf.org_pk),
+            func.min(
+                case(
+                    (and_(pf.kind == COMPLETION, pf.eligible, in_runtime), pf.occurred_at),
+                    else_=None,
+                )
+            ),
+            func.max(
+                case(
+                    (and_(pf.kind == COMPLETION, pf.occurred_at < Programme.starts_at), 1), else_=0
+                )
+            )
+            == literal(1),
+            func.coalesce(func.max(redeemed.c.n), 0),
+        )
+        .join(LearnerIdentifier, _facts_of_learners(pf, learners))
+        .join(Programme, Programme.pk == pf.programme_pk)
+        .outerjoin(
+            redeemed,
+            and_(
+                redeemed.c.programme_pk == pf.programme_pk,
+                redeemed.c.learner_pk == LearnerIdentifier.learner_pk,
+            ),
+        )
+        .group_by(pf.programme_pk, LearnerIdentifier.learner_pk)
+    )
+    if programme_pks is not None:
+        participation = participation.where(pf.programme_pk.in_(programme_pks))
+    session.execute(
+        insert(ProgrammeLearner).from_select(
+            [
+                "programme_pk",
+                "learner_pk",
+                "org_pk",
+                "first_completed_at",
+                "trained_before",
+                "vouchers",
+            ],
+            participation,
         )
     )
     if programme_pks is None:
