@@ -28,10 +28,7 @@ LOCK_SPACE = 0x4C53  # advisory-lock namespace of learner summaries ("LS")
 
 
 def _facts_of_learners(fact: Any, learners: Sequence[int] | None) -> Any:
-    join = and_(
-        LearnerIdentifier.org_pk == fact.org_pk,
-        LearnerIdentifier.ifi_key == fact.actor_key,
-    )
+    join = LearnerIdentifier.pk == fact.identifier_pk
     return join if learners is None else and_(join, LearnerIdentifier.learner_pk.in_(learners))
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0005
-Create Date: 2026-11-23 19:15:13.679372
+Create Date: 2026-11-23 19:27:47.903563
 """
 
 from collections.abc import Sequence
@@ -25,12 +25,12 @@ def upgrade() -> None:
         ),
         sa.Column("item_pk", sa.Integer(), nullable=False),
         sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("actor_key", sa.Text(), nullable=False),
+        sa.Column("identifier_pk", sa.Integer(), nullable=False),
         sa.Column("achieved_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("statement_pk", "item_pk", name=op.f("pk_evidence_facts")),
     )
     with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_evidence_facts_actor", ["org_pk", "actor_key"], unique=False)
+        batch_op.create_index("ix_evidence_facts_identifier_pk", ["identifier_pk"], unique=False)
 
     op.create_table(
         "frameworks",
@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("programme_pk", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("actor_key", sa.Text(), nullable=False),
+        sa.Column("identifier_pk", sa.Integer(), nullable=False),
         sa.Column("activity_iri", sa.Text(), nullable=True),
         sa.Column("eligible", sa.Boolean(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
@@ -78,7 +78,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("participation_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_participation_facts_actor", ["org_pk", "actor_key"], unique=False)
+        batch_op.create_index(
+            "ix_participation_facts_identifier_pk", ["identifier_pk"], unique=False
+        )
         batch_op.create_index("ix_participation_facts_programme_pk", ["programme_pk"], unique=False)
 
     op.create_table(
@@ -323,13 +325,13 @@ def downgrade() -> None:
     op.drop_table("programme_areas")
     with op.batch_alter_table("participation_facts", schema=None) as batch_op:
         batch_op.drop_index("ix_participation_facts_programme_pk")
-        batch_op.drop_index("ix_participation_facts_actor")
+        batch_op.drop_index("ix_participation_facts_identifier_pk")
 
     op.drop_table("participation_facts")
     op.drop_table("learner_competencies")
     op.drop_table("learner_areas")
     op.drop_table("frameworks")
     with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
-        batch_op.drop_index("ix_evidence_facts_actor")
+        batch_op.drop_index("ix_evidence_facts_identifier_pk")
 
     op.drop_table("evidence_facts")
