@@ -28,23 +28,25 @@ def account_key(homepage: str, name: str) -> str:
     return f"account:{homepage}|{name}"
 
 
-def _existing(session: Session, org_pk: int, keys: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def _existing(session: Session, org_pk: int, keys: Sequence[str]) -> dict[str, tuple[int, int]]:
+    found: dict[str, tuple[int, int]] = {}
     for start in range(0, len(keys), 5000):
         chunk = keys[start : start + 5000]
         found.update(
-            (key, pk)
-            for key, pk in session.execute(
-                select(LearnerIdentifier.ifi_key, LearnerIdentifier.learner_pk).where(
-                    LearnerIdentifier.org_pk == org_pk, LearnerIdentifier.ifi_key.in_(chunk)
-                )
+            (key, (pk, learner_pk))
+            for key, pk, learner_pk in session.execute(
+                select(
+                    LearnerIdentifier.ifi_key, LearnerIdentifier.pk, LearnerIdentifier.learner_pk
+                ).where(LearnerIdentifier.org_pk == org_pk, LearnerIdentifier.ifi_key.in_(chunk))
             )
         )
     return found
 
 
-def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[str, int]:
-    """identifier key -> learner pk; unknown identifiers become new learners.
+def ensure_identifiers(
+    session: Session, org_pk: int, keys: Iterable[str]
+) -> dict[str, tuple[int, int]]:
+    """identifier key -> (identifier pk, learner pk); unknown identifiers become new learners.
 
     Concurrent requests may meet the same new person: identifiers are inserted with ON
     CONFLICT DO NOTHING, so the later one waits for the earlier to commit and then uses its
@@ -70,14 +72,17 @@ def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[
         {"org_pk": org_pk, "ifi_key": key, "learner_pk": pk}
         for key, pk in zip(missing, pks, strict=True)
     ]
-    made: dict[str, int] = {}
+    made: dict[str, tuple[int, int]] = {}
     for start in range(0, len(rows), 5000):  # well below the bound-parameter limits
         made.update(
-            session.execute(
+            (key, (pk, learner_pk))
+            for key, pk, learner_pk in session.execute(
                 insert_identifiers.values(rows[start : start + 5000])
                 .on_conflict_do_nothing(index_elements=["org_pk", "ifi_key"])
-                .returning(LearnerIdentifier.ifi_key, LearnerIdentifier.learner_pk)
-            ).all()
+                .returning(
+                    LearnerIdentifier.ifi_key, LearnerIdentifier.pk, LearnerIdentifier.learner_pk
+                )
+            )
         )
     found.update(made)
     lost = [key for key in missing if key not in made]
@@ -86,6 +91,13 @@ def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[
         session.execute(delete(Learner).where(Learner.pk.in_(unused)))
         found.update(_existing(session, org_pk, lost))
     return found
+
+
+def ensure_learners(session: Session, org_pk: int, keys: Iterable[str]) -> dict[str, int]:
+    """identifier key -> learner pk; unknown identifiers become new learners."""
+    return {
+        key: learner for key, (_pk, learner) in ensure_identifiers(session, org_pk, keys).items()
+    }
 
 
 def link_identifiers(session: Session, org_pk: int, keys: Sequence[str]) -> int:

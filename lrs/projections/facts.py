@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -11,80 +11,70 @@ from sqlalchemy.orm import Session
 from lrs.projections.models import EvidenceFact, ParticipationFact
 from statements.mapping import Facts
 
+# (org pk, identifier key) -> learner_identifiers.pk, for every actor the facts name.
+Identifiers = Mapping[tuple[Any, str], int]
 
-def evidence_rows(facts: Facts) -> list[dict[str, Any]]:
-    return [
-        {
-            "statement_pk": f.statement,
-            "item_pk": f.item,
-            "org_pk": f.org,
-            "actor_key": f.actor,
-            "achieved_at": f.at,
-        }
-        for f in facts.evidence
-    ]
-
-
-def participation_rows(facts: Facts) -> list[dict[str, Any]]:
-    return [
-        {
-            "statement_pk": f.statement,
-            "programme_pk": f.programme,
-            "kind": f.kind,
-            "org_pk": f.org,
-            "actor_key": f.actor,
-            "activity_iri": f.activity,
-            "eligible": f.eligible,
-            "occurred_at": f.at,
-        }
-        for f in facts.participation
-    ]
-
-
-EVIDENCE_COLUMNS = ("statement_pk", "item_pk", "org_pk", "actor_key", "achieved_at")
+EVIDENCE_COLUMNS = ("statement_pk", "item_pk", "org_pk", "identifier_pk", "achieved_at")
 PARTICIPATION_COLUMNS = (
     "statement_pk",
     "programme_pk",
     "kind",
     "org_pk",
-    "actor_key",
+    "identifier_pk",
     "activity_iri",
     "eligible",
     "occurred_at",
 )
 
 
-def write_facts(session: Session, facts: Facts) -> None:
+def evidence_tuples(facts: Facts, ids: Identifiers) -> list[tuple[Any, ...]]:
+    return [(f.statement, f.item, f.org, ids[f.org, f.actor], f.at) for f in facts.evidence]
+
+
+def participation_tuples(facts: Facts, ids: Identifiers) -> list[tuple[Any, ...]]:
+    return [
+        (
+            f.statement,
+            f.programme,
+            f.kind,
+            f.org,
+            ids[f.org, f.actor],
+            f.activity,
+            f.eligible,
+            f.at,
+        )
+        for f in facts.participation
+    ]
+
+
+def write_facts(session: Session, facts: Facts, ids: Identifiers) -> None:
+    evidence = evidence_tuples(facts, ids)
+    participation = participation_tuples(facts, ids)
     if session.get_bind().dialect.name == "postgresql":
         session.flush()
-        _copy_tuples(
-            session,
-            "evidence_facts",
-            EVIDENCE_COLUMNS,
-            EVIDENCE_TYPES,
-            [(f.statement, f.item, f.org, f.actor, f.at) for f in facts.evidence],
-        )
+        _copy_tuples(session, "evidence_facts", EVIDENCE_COLUMNS, EVIDENCE_TYPES, evidence)
         _copy_tuples(
             session,
             "participation_facts",
             PARTICIPATION_COLUMNS,
             PARTICIPATION_TYPES,
-            [
-                (f.statement, f.programme, f.kind, f.org, f.actor, f.activity, f.eligible, f.at)
-                for f in facts.participation
-            ],
+            participation,
         )
         return
-    evidence = evidence_rows(facts)
-    participation = participation_rows(facts)
     if evidence:
-        session.execute(insert(EvidenceFact), evidence)
+        session.execute(
+            insert(EvidenceFact),
+            [dict(zip(EVIDENCE_COLUMNS, row, strict=True)) for row in evidence],
+        )
     if participation:
-        session.execute(insert(ParticipationFact), participation)
+        session.execute(
+            insert(ParticipationFact),
+            [dict(zip(PARTICIPATION_COLUMNS, row, strict=True)) for row in participation],
+        )
 
 
-EVIDENCE_TYPES = ("int8", "int4", "int4", "text", "timestamptz")
-PARTICIPATION_TYPES = ("int8", "int4", "text", "int4", "text", "text", "bool", "timestamptz")
+EVIDENCE_TYPES = ("int8", "int4", "int4", "int4", "timestamptz")
+PARTICIPATION_TYPES = ("int8", "int4", "text", "int4", "int4", "text", "bool", "timestamptz")
 
 
 def _copy_tuples(
@@ -105,16 +95,15 @@ def _copy_tuples(
             copy.write_row(row)
 
 
-def remove_facts(session: Session, statement_pks: Sequence[int]) -> set[tuple[int, str]]:
-    """Delete the facts of these statements; the (org, actor key) pairs they concerned."""
+def remove_facts(session: Session, statement_pks: Sequence[int]) -> set[int]:
+    """Delete the facts of these statements; the identifiers (pks) they concerned."""
     if not statement_pks:
         return set()
-    touched: set[tuple[int, str]] = set()
+    touched: set[int] = set()
     for table in (EvidenceFact, ParticipationFact):
         touched.update(
-            (org, key)
-            for org, key in session.execute(
-                select(table.org_pk, table.actor_key).where(table.statement_pk.in_(statement_pks))
+            session.scalars(
+                select(table.identifier_pk).where(table.statement_pk.in_(statement_pks))
             )
         )
         session.execute(delete(table).where(table.statement_pk.in_(statement_pks)))

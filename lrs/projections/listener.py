@@ -12,7 +12,8 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lrs.learners.services import ensure_learners
+from lrs.learners.models import LearnerIdentifier
+from lrs.learners.services import ensure_identifiers
 from lrs.projections.definitions import current_definitions
 from lrs.projections.facts import remove_facts, write_facts
 from lrs.projections.summaries import refresh_learners
@@ -43,7 +44,8 @@ def project_batch(session: Session, batch: StoredBatch) -> None:
         (view_of(stmt, pk, batch.org_pk, voided=pk in voided) for stmt, pk in chosen),
         definitions,
     )
-    touched: set[str] = {f.actor for f in facts.evidence} | {f.actor for f in facts.participation}
+    actors = {f.actor for f in facts.evidence} | {f.actor for f in facts.participation}
+    touched: set[int] = set()
     if facts.voids:
         targets = list(
             session.scalars(
@@ -53,12 +55,19 @@ def project_batch(session: Session, batch: StoredBatch) -> None:
                 )
             )
         )
-        touched |= {key for _org, key in remove_facts(session, targets)}
-    if not touched:
+        touched |= remove_facts(session, targets)
+    if not actors and not touched:
         return
-    write_facts(session, facts)
     # Only people with facts need to be learners now: creating one for every actor of every
     # statement would make concurrent requests wait on each other's new identifiers. The
     # rebuild creates the rest, which no figure counts.
-    learners = ensure_learners(session, batch.org_pk, touched)
-    refresh_learners(session, list(learners.values()))
+    identifiers = ensure_identifiers(session, batch.org_pk, actors)
+    write_facts(session, facts, {(batch.org_pk, key): pk for key, (pk, _l) in identifiers.items()})
+    learners = {learner for _pk, learner in identifiers.values()}
+    if touched:
+        learners.update(
+            session.scalars(
+                select(LearnerIdentifier.learner_pk).where(LearnerIdentifier.pk.in_(touched))
+            )
+        )
+    refresh_learners(session, sorted(learners))

@@ -1,8 +1,9 @@
 """Projection tables: facts per statement, and per-learner summaries the reports read.
 
 Facts are keyed by statement, so voiding or erasing a statement removes exactly what it gave;
-they carry the actor's identifier key, and summaries resolve keys to learners, so linking two
-identifiers of one person only recomputes that person's summary rows.
+they name the actor's identifier (a row of `learner_identifiers`, by its integer key), and
+summaries resolve identifiers to learners, so linking two identifiers of one person only
+recomputes that person's summary rows.
 
 These tables are derived and rebuilt in bulk, so they have no foreign keys (a check per row
 would halve the rebuild's speed); the services that delete statements, learners or programmes
@@ -23,19 +24,19 @@ BigKey = BigInteger().with_variant(Integer(), "sqlite")
 
 class EvidenceFact(Base):
     __tablename__ = "evidence_facts"
-    __table_args__ = (Index("ix_evidence_facts_actor", "org_pk", "actor_key"),)
+    __table_args__ = (Index("ix_evidence_facts_identifier_pk", "identifier_pk"),)
 
     statement_pk: Mapped[int] = mapped_column(BigKey, primary_key=True)
     item_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     org_pk: Mapped[int] = mapped_column(Integer)
-    actor_key: Mapped[str] = mapped_column(Text)
+    identifier_pk: Mapped[int] = mapped_column(Integer)
     achieved_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ParticipationFact(Base):
     __tablename__ = "participation_facts"
     __table_args__ = (
-        Index("ix_participation_facts_actor", "org_pk", "actor_key"),
+        Index("ix_participation_facts_identifier_pk", "identifier_pk"),
         Index("ix_participation_facts_programme_pk", "programme_pk"),
     )
 
@@ -43,14 +44,14 @@ class ParticipationFact(Base):
     programme_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(12), primary_key=True)  # completion | redemption
     org_pk: Mapped[int] = mapped_column(Integer)
-    actor_key: Mapped[str] = mapped_column(Text)
+    identifier_pk: Mapped[int] = mapped_column(Integer)
     activity_iri: Mapped[str | None] = mapped_column(Text)
     eligible: Mapped[bool] = mapped_column(Boolean)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ProgrammeLearner(Base):
-    """A learner with a completion fact in a programme: participant when
+    """A learner with a completion or voucher fact in a programme: participant when
     `first_completed_at` is set (an eligible completion within the runtime)."""
 
     __tablename__ = "programme_learners"
@@ -62,6 +63,23 @@ class ProgrammeLearner(Base):
     first_completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A completion (any activity) before the runtime began: not a first-time participant.
     trained_before: Mapped[bool] = mapped_column(Boolean)
+    # Vouchers redeemed within the runtime (eligible courses launched), so that a report
+    # counts them in the same scan as the participants.
+    vouchers: Mapped[int] = mapped_column(Integer)
+
+
+class ProgrammeArea(Base):
+    """A participant with evidence in an area of the programme's framework by its end."""
+
+    __tablename__ = "programme_areas"
+    __table_args__ = (
+        Index("ix_programme_areas_programme_org_area", "programme_pk", "org_pk", "area_code"),
+    )
+
+    programme_pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_pk: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
+    area_code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    org_pk: Mapped[int] = mapped_column(Integer)
 
 
 class VoucherRedemption(Base):

@@ -23,6 +23,7 @@ from lrs.projections.models import (
     LearnerArea,
     LearnerCompetency,
     ParticipationFact,
+    ProgrammeArea,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -38,6 +39,7 @@ FACT_INDEXES: list[Index] = [
 DERIVED = (
     EvidenceFact,
     ParticipationFact,
+    ProgrammeArea,
     ProgrammeLearner,
     VoucherRedemption,
     LearnerCompetency,
@@ -152,6 +154,12 @@ def rebuild(
             )
         ):
             context.setdefault(statement_pk, []).append(iri)
+    identifiers = {
+        (org, key): pk
+        for pk, org, key in session.execute(
+            select(LearnerIdentifier.pk, LearnerIdentifier.org_pk, LearnerIdentifier.ifi_key)
+        )
+    }
     seen = evidence = participation = 0
     for partition in _relevant_rows(session, verbs):
         facts = Facts()
@@ -169,7 +177,7 @@ def rebuild(
                 definitions,
                 facts,
             )
-        write_facts(session, facts)
+        write_facts(session, facts, identifiers)
         seen += len(partition)
         evidence += len(facts.evidence)
         participation += len(facts.participation)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
-from lrs.competencies.models import FrameworkItem
+from lrs.competencies.models import Framework, FrameworkItem
 from lrs.learners.models import LearnerIdentifier
 from lrs.programmes.models import Programme
 from lrs.projections.models import (
@@ -17,6 +17,7 @@ from lrs.projections.models import (
     LearnerArea,
     LearnerCompetency,
     ParticipationFact,
+    ProgrammeArea,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -27,10 +28,7 @@ LOCK_SPACE = 0x4C53  # advisory-lock namespace of learner summaries ("LS")
 
 
 def _facts_of_learners(fact: Any, learners: Sequence[int] | None) -> Any:
-    join = and_(
-        LearnerIdentifier.org_pk == fact.org_pk,
-        LearnerIdentifier.ifi_key == fact.actor_key,
-    )
+    join = LearnerIdentifier.pk == fact.identifier_pk
     return join if learners is None else and_(join, LearnerIdentifier.learner_pk.in_(learners))
 
 
@@ -76,6 +74,7 @@ def _refresh(
         return query
 
     session.execute(scoped(ProgrammeLearner))
+    session.execute(scoped(ProgrammeArea))
     session.execute(scoped(VoucherRedemption))
     if programme_pks is None:
         session.execute(scoped(LearnerCompetency))
@@ -83,27 +82,6 @@ def _refresh(
 
     pf = ParticipationFact
     in_runtime = and_(pf.occurred_at >= Programme.starts_at, pf.occurred_at < Programme.ends_at)
-    participation = (
-        select(
-            pf.programme_pk,
-            LearnerIdentifier.learner_pk,
-            func.min(pf.org_pk),
-            func.min(case((and_(pf.eligible, in_runtime), pf.occurred_at), else_=None)),
-            func.max(case((pf.occurred_at < Programme.starts_at, 1), else_=0)) == literal(1),
-        )
-        .join(LearnerIdentifier, _facts_of_learners(pf, learners))
-        .join(Programme, Programme.pk == pf.programme_pk)
-        .where(pf.kind == COMPLETION)
-        .group_by(pf.programme_pk, LearnerIdentifier.learner_pk)
-    )
-    if programme_pks is not None:
-        participation = participation.where(pf.programme_pk.in_(programme_pks))
-    session.execute(
-        insert(ProgrammeLearner).from_select(
-            ["programme_pk", "learner_pk", "org_pk", "first_completed_at", "trained_before"],
-            participation,
-        )
-    )
     vouchers = (
         select(
             pf.programme_pk,
@@ -122,6 +100,60 @@ def _refresh(
     session.execute(
         insert(VoucherRedemption).from_select(
             ["programme_pk", "learner_pk", "activity_iri", "org_pk", "redeemed_at"], vouchers
+        )
+    )
+    vr = VoucherRedemption
+    counted = select(vr.programme_pk, vr.learner_pk, func.count().label("n")).group_by(
+        vr.programme_pk, vr.learner_pk
+    )
+    if learners is not None:
+        counted = counted.where(vr.learner_pk.in_(learners))
+    if programme_pks is not None:
+        counted = counted.where(vr.programme_pk.in_(programme_pks))
+    redeemed = counted.subquery()
+    participation = (
+        select(
+            pf.programme_pk,
+            LearnerIdentifier.learner_pk,
+            func.min(pf.org_pk),
+            func.min(
+                case(
+                    (and_(pf.kind == COMPLETION, pf.eligible, in_runtime), pf.occurred_at),
+                    else_=None,
+                )
+            ),
+            func.max(
+                case(
+                    (and_(pf.kind == COMPLETION, pf.occurred_at < Programme.starts_at), 1), else_=0
+                )
+            )
+            == literal(1),
+            func.coalesce(func.max(redeemed.c.n), 0),
+        )
+        .join(LearnerIdentifier, _facts_of_learners(pf, learners))
+        .join(Programme, Programme.pk == pf.programme_pk)
+        .outerjoin(
+            redeemed,
+            and_(
+                redeemed.c.programme_pk == pf.programme_pk,
+                redeemed.c.learner_pk == LearnerIdentifier.learner_pk,
+            ),
+        )
+        .group_by(pf.programme_pk, LearnerIdentifier.learner_pk)
+    )
+    if programme_pks is not None:
+        participation = participation.where(pf.programme_pk.in_(programme_pks))
+    session.execute(
+        insert(ProgrammeLearner).from_select(
+            [
+                "programme_pk",
+                "learner_pk",
+                "org_pk",
+                "first_completed_at",
+                "trained_before",
+                "vouchers",
+            ],
+            participation,
         )
     )
     if programme_pks is None:
@@ -154,3 +186,27 @@ def _refresh(
                 ["learner_pk", "framework_pk", "area_code", "first_achieved_at"], areas
             )
         )
+    _refresh_programme_areas(session, learners, programme_pks)
+
+
+def _refresh_programme_areas(
+    session: Session, learners: Sequence[int] | None, programme_pks: Sequence[int] | None
+) -> None:
+    """Participants with evidence in an area of their programme's framework by its end."""
+    pl, la = ProgrammeLearner, LearnerArea
+    areas = (
+        select(pl.programme_pk, pl.learner_pk, la.area_code, pl.org_pk)
+        .join(Programme, Programme.pk == pl.programme_pk)
+        .join(Framework, Framework.slug == Programme.framework_slug)
+        .join(la, and_(la.learner_pk == pl.learner_pk, la.framework_pk == Framework.pk))
+        .where(pl.first_completed_at.is_not(None), la.first_achieved_at < Programme.ends_at)
+    )
+    if learners is not None:
+        areas = areas.where(pl.learner_pk.in_(learners))
+    if programme_pks is not None:
+        areas = areas.where(pl.programme_pk.in_(programme_pks))
+    session.execute(
+        insert(ProgrammeArea).from_select(
+            ["programme_pk", "learner_pk", "area_code", "org_pk"], areas
+        )
+    )

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from lrs.competencies.models import FrameworkItem
 from lrs.learners.models import Learner
 from lrs.projections.models import (
-    LearnerArea,
     LearnerCompetency,
+    ProgrammeArea,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -28,35 +28,28 @@ def month_of(session: Session, column: Any) -> Any:
 
 def participant_counts(
     session: Session, programme_pk: int, org_pks: Sequence[int]
-) -> dict[int, tuple[int, int, int]]:
-    """org pk -> (participants, manager participants, first-time participants)."""
+) -> dict[int, tuple[int, int, int, int]]:
+    """org pk -> (participants, manager participants, first-time participants, vouchers
+    redeemed), in one scan of the programme's learners."""
     pl = ProgrammeLearner
+    participant = pl.first_completed_at.is_not(None)
     rows: Any = session.execute(
         select(
             pl.org_pk,
-            func.count(),
-            func.coalesce(func.sum(case((Learner.is_manager.is_(True), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((pl.trained_before.is_(False), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((participant, 1), else_=0)), 0),
+            func.coalesce(
+                func.sum(case((and_(participant, Learner.is_manager.is_(True)), 1), else_=0)), 0
+            ),
+            func.coalesce(
+                func.sum(case((and_(participant, pl.trained_before.is_(False)), 1), else_=0)), 0
+            ),
+            func.coalesce(func.sum(pl.vouchers), 0),
         )
         .join(Learner, Learner.pk == pl.learner_pk)
-        .where(
-            pl.programme_pk == programme_pk,
-            pl.first_completed_at.is_not(None),
-            pl.org_pk.in_(org_pks),
-        )
+        .where(pl.programme_pk == programme_pk, pl.org_pk.in_(org_pks))
         .group_by(pl.org_pk)
     )
-    return {int(org): (int(p), int(m), int(f)) for org, p, m, f in rows}
-
-
-def voucher_counts(session: Session, programme_pk: int, org_pks: Sequence[int]) -> dict[int, int]:
-    vr = VoucherRedemption
-    rows: Any = session.execute(
-        select(vr.org_pk, func.count())
-        .where(vr.programme_pk == programme_pk, vr.org_pk.in_(org_pks))
-        .group_by(vr.org_pk)
-    )
-    return {org: int(n) for org, n in rows}
+    return {int(org): (int(p), int(m), int(f), int(v)) for org, p, m, f, v in rows}
 
 
 def monthly_participants(
@@ -90,26 +83,13 @@ def monthly_redemptions(
     return {str(m): int(n) for m, n in rows}
 
 
-def area_counts(
-    session: Session,
-    programme_pk: int,
-    org_pks: Sequence[int],
-    framework_pk: int,
-    until: datetime,
-) -> dict[tuple[int, str], int]:
-    """(org, area) -> participants with evidence in the area before `until`."""
-    pl, la = ProgrammeLearner, LearnerArea
+def area_counts(session: Session, programme_pk: int) -> dict[tuple[int, str], int]:
+    """(org, area) -> participants with evidence in the area by the runtime's end."""
+    pa = ProgrammeArea
     rows: Any = session.execute(
-        select(pl.org_pk, la.area_code, func.count())
-        .join(la, la.learner_pk == pl.learner_pk)
-        .where(
-            pl.programme_pk == programme_pk,
-            pl.first_completed_at.is_not(None),
-            pl.org_pk.in_(org_pks),
-            la.framework_pk == framework_pk,
-            la.first_achieved_at < until,
-        )
-        .group_by(pl.org_pk, la.area_code)
+        select(pa.org_pk, pa.area_code, func.count())
+        .where(pa.programme_pk == programme_pk)
+        .group_by(pa.org_pk, pa.area_code)
     )
     return {(int(org), str(area)): int(n) for org, area, n in rows}
 

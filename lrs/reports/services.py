@@ -113,19 +113,18 @@ def compute(
         cells = []
         for m in members:
             name = org_cell(m.slug, total if total != "first_time" else "first_time_participants")
-            counts[name] = people.get(m.pk, (0, 0, 0))[index]
+            counts[name] = people.get(m.pk, (0, 0, 0, 0))[index]
             cells.append(name)
         key = total if total != "first_time" else "first_time_participants"
         counts[key] = sum(counts[c] for c in cells)
         groups.append(Group(key, tuple(cells)))
 
     if definition.get("vouchers"):
-        redeemed = queries.voucher_counts(session, programme.pk, org_pks)
         cells = []
         for m in members:
-            counts[org_cell(m.slug, "vouchers_redeemed")] = redeemed.get(m.pk, 0)
+            counts[org_cell(m.slug, "vouchers_redeemed")] = people.get(m.pk, (0, 0, 0, 0))[3]
             cells.append(org_cell(m.slug, "vouchers_redeemed"))
-        counts["vouchers.redeemed"] = sum(redeemed.get(m.pk, 0) for m in members)
+        counts["vouchers.redeemed"] = sum(counts[c] for c in cells)
         groups.append(Group("vouchers.redeemed", tuple(cells)))
 
     framework = (
@@ -143,9 +142,7 @@ def compute(
         )
         figures.areas = [(i.code, i.title) for i in items if i.parent_pk is None]
         figures.items = [(i.pk, i.code, i.area_code, i.title) for i in items if i.parent_pk]
-        by_org_area = queries.area_counts(
-            session, programme.pk, org_pks, framework.pk, programme.ends_at
-        )
+        by_org_area = queries.area_counts(session, programme.pk)
         by_item = (
             queries.competency_counts(
                 session, programme.pk, org_pks, framework.pk, programme.ends_at

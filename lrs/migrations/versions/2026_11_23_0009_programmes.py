@@ -2,7 +2,7 @@
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-11-23 18:28:12.441988
+Create Date: 2026-11-23 19:27:47.903563
 """
 
 from collections.abc import Sequence
@@ -25,12 +25,12 @@ def upgrade() -> None:
         ),
         sa.Column("item_pk", sa.Integer(), nullable=False),
         sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("actor_key", sa.Text(), nullable=False),
+        sa.Column("identifier_pk", sa.Integer(), nullable=False),
         sa.Column("achieved_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("statement_pk", "item_pk", name=op.f("pk_evidence_facts")),
     )
     with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_evidence_facts_actor", ["org_pk", "actor_key"], unique=False)
+        batch_op.create_index("ix_evidence_facts_identifier_pk", ["identifier_pk"], unique=False)
 
     op.create_table(
         "frameworks",
@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("programme_pk", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=12), nullable=False),
         sa.Column("org_pk", sa.Integer(), nullable=False),
-        sa.Column("actor_key", sa.Text(), nullable=False),
+        sa.Column("identifier_pk", sa.Integer(), nullable=False),
         sa.Column("activity_iri", sa.Text(), nullable=True),
         sa.Column("eligible", sa.Boolean(), nullable=False),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
@@ -78,8 +78,30 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("participation_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_participation_facts_actor", ["org_pk", "actor_key"], unique=False)
+        batch_op.create_index(
+            "ix_participation_facts_identifier_pk", ["identifier_pk"], unique=False
+        )
         batch_op.create_index("ix_participation_facts_programme_pk", ["programme_pk"], unique=False)
+
+    op.create_table(
+        "programme_areas",
+        sa.Column("programme_pk", sa.Integer(), nullable=False),
+        sa.Column("learner_pk", sa.Integer(), nullable=False),
+        sa.Column("area_code", sa.String(length=100), nullable=False),
+        sa.Column("org_pk", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "programme_pk", "learner_pk", "area_code", name=op.f("pk_programme_areas")
+        ),
+    )
+    with op.batch_alter_table("programme_areas", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_programme_areas_learner_pk"), ["learner_pk"], unique=False
+        )
+        batch_op.create_index(
+            "ix_programme_areas_programme_org_area",
+            ["programme_pk", "org_pk", "area_code"],
+            unique=False,
+        )
 
     op.create_table(
         "programme_learners",
@@ -88,6 +110,7 @@ def upgrade() -> None:
         sa.Column("org_pk", sa.Integer(), nullable=False),
         sa.Column("first_completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("trained_before", sa.Boolean(), nullable=False),
+        sa.Column("vouchers", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("programme_pk", "learner_pk", name=op.f("pk_programme_learners")),
     )
     with op.batch_alter_table("programme_learners", schema=None) as batch_op:
@@ -295,15 +318,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_programme_learners_learner_pk"))
 
     op.drop_table("programme_learners")
+    with op.batch_alter_table("programme_areas", schema=None) as batch_op:
+        batch_op.drop_index("ix_programme_areas_programme_org_area")
+        batch_op.drop_index(batch_op.f("ix_programme_areas_learner_pk"))
+
+    op.drop_table("programme_areas")
     with op.batch_alter_table("participation_facts", schema=None) as batch_op:
         batch_op.drop_index("ix_participation_facts_programme_pk")
-        batch_op.drop_index("ix_participation_facts_actor")
+        batch_op.drop_index("ix_participation_facts_identifier_pk")
 
     op.drop_table("participation_facts")
     op.drop_table("learner_competencies")
     op.drop_table("learner_areas")
     op.drop_table("frameworks")
     with op.batch_alter_table("evidence_facts", schema=None) as batch_op:
-        batch_op.drop_index("ix_evidence_facts_actor")
+        batch_op.drop_index("ix_evidence_facts_identifier_pk")
 
     op.drop_table("evidence_facts")
