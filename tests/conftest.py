@@ -213,10 +213,12 @@ class LiveServer:
         out = subprocess.run(
             [LERNSPUR, "credentials", "create", "--org", org, "--scope", scopes, "--json"],
             env=self.env,
-            check=True,
+            check=False,
             capture_output=True,
             text=True,
         )
+        if out.returncode != 0:
+            raise RuntimeError(f"lernspur credentials create failed: {out.stderr}")
         return orjson.loads(out.stdout)
 
 
