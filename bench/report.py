@@ -191,9 +191,19 @@ def main() -> None:
     vacuum_analyze(get_db(app).engine)
     elapsed = time.perf_counter() - started
     print(
-        f"projections rebuild: {elapsed:.1f} s = {total / elapsed:,.0f} statements/s of the "
-        f"store ({relevant:,} relevant statements, {relevant / elapsed:,.0f}/s); "
-        f"{result.evidence_facts:,} evidence and {result.participation_facts:,} participation facts"
+        f"projections rebuild (first: creates the learners): {elapsed:.1f} s = "
+        f"{total / elapsed:,.0f} statements/s of the store ({relevant:,} relevant statements, "
+        f"{relevant / elapsed:,.0f}/s); {result.evidence_facts:,} evidence and "
+        f"{result.participation_facts:,} participation facts"
+    )
+    started = time.perf_counter()
+    with session_scope(app) as session:
+        rebuild(session)
+    vacuum_analyze(get_db(app).engine)
+    elapsed = time.perf_counter() - started
+    print(
+        f"projections rebuild (again): {elapsed:.1f} s = {total / elapsed:,.0f} statements/s "
+        f"of the store, {relevant / elapsed:,.0f} relevant statements/s"
     )
 
     server = start_server(url, workers=2, threads=2)

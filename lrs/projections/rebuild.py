@@ -54,7 +54,9 @@ class RebuildResult:
     participation_facts: int
 
 
-def _ensure_all_learners(session: Session) -> None:
+def _ensure_all_learners(session: Session, verbs: Sequence[str]) -> None:
+    """Learners for every actor with a statement that can give a fact (as the listener makes
+    them: only people with facts are counted, so only they need to be learners)."""
     known = select(LearnerIdentifier.pk).where(
         LearnerIdentifier.org_pk == Statement.org_pk,
         LearnerIdentifier.ifi_key == Statement.actor_key,
@@ -62,7 +64,12 @@ def _ensure_all_learners(session: Session) -> None:
     missing: dict[int, list[str]] = {}
     for org_pk, key in session.execute(
         select(Statement.org_pk, Statement.actor_key)
-        .where(Statement.actor_key.is_not(None), ~known.exists())
+        .where(
+            Statement.actor_key.is_not(None),
+            Statement.verb_iri.in_(verbs),
+            Statement.voided.is_(False),
+            ~known.exists(),
+        )
         .distinct()
     ):
         missing.setdefault(org_pk, []).append(str(key))
@@ -123,8 +130,8 @@ def rebuild(
     progress: Callable[[int], None] | None = None,
 ) -> RebuildResult:
     """Recompute the projections (of `programme_pks` only, if given: participation)."""
-    _ensure_all_learners(session)
     definitions = load_definitions(session, list(programme_pks) if programme_pks else None)
+    _ensure_all_learners(session, sorted(definitions.relevant_verbs()))
     if programme_pks is not None:
         session.execute(
             delete(ParticipationFact).where(ParticipationFact.programme_pk.in_(programme_pks))
