@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lrs.catalogue.services import courses_by_activity
 from lrs.db import sqlite_write_intent
+from lrs.projections.definitions import definitions_for
 from lrs.statement_store.hooks import StoredBatch
 from lti_tool.connector import PlatformConnector
 from lti_tool.deep_linking import LINE_ITEM_TAG, SCORE_MAXIMUM
@@ -80,6 +81,11 @@ def queue_scores(session: Session, batch: StoredBatch) -> int:
         if obj.get("objectType", "Activity") != "Activity" or not account:
             continue
         wanted.append((statement, str(account["homePage"]), str(account["name"]), obj["id"]))
+    if not wanted:
+        return 0
+    # Only catalogue courses are launched through LTI; the cached definitions know them all.
+    catalogue = definitions_for(session, batch).catalogue
+    wanted = [entry for entry in wanted if entry[3] in catalogue]
     if not wanted:
         return 0
     queued = 0

@@ -72,6 +72,7 @@ class Definitions:
     item_by_uri: Mapping[str, Hashable] = field(default_factory=dict)
     programmes: Sequence[ProgrammeRules] = ()
     evidence_verbs: frozenset[str] = EVIDENCE_VERBS
+    catalogue: frozenset[str] = frozenset()  # activity ids of every catalogue course
 
     def relevant_verbs(self) -> frozenset[str]:
         verbs = set(self.evidence_verbs)

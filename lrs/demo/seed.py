@@ -32,6 +32,7 @@ from lrs.programmes.services import get_programme, load_programme
 from lrs.projections.rebuild import rebuild
 from lrs.statement_store.models import Statement
 from lrs.statement_store.services import store_statements
+from lrs.statement_store.writer import delete_statements
 
 EXAMPLES = Path(__file__).parent / "examples"
 LABEL = "demo-seed"
@@ -190,11 +191,7 @@ def clear(session: Session) -> int:
     credentials = list(session.scalars(select(Credential.pk).where(Credential.label == LABEL)))
     removed = 0
     if credentials:
-        removed = int(
-            session.execute(  # type: ignore[attr-defined]
-                delete(Statement).where(Statement.credential_pk.in_(credentials))
-            ).rowcount
-        )
+        removed = delete_statements(session, Statement.credential_pk.in_(credentials))
         session.execute(delete(Credential).where(Credential.pk.in_(credentials)))
     demo_learners = select(LearnerIdentifier.learner_pk).where(
         LearnerIdentifier.ifi_key.like(f"account:{HOME}%")

@@ -206,6 +206,7 @@ def erase_learner(session: Session, homepage: str, name: str) -> ErasureResult:
     from lrs.projections.facts import remove_facts
     from lrs.projections.summaries import refresh_learners
     from lrs.statement_store.models import Statement
+    from lrs.statement_store.writer import delete_statements
 
     key = account_key(homepage, name)
     hits = session.execute(
@@ -232,9 +233,8 @@ def erase_learner(session: Session, homepage: str, name: str) -> ErasureResult:
                 )
             ),
         )
-        statements = _deleted(
-            session,
-            delete(Statement).where(Statement.org_pk == org_pk, Statement.actor_key.in_(keys)),
+        statements = delete_statements(
+            session, Statement.org_pk == org_pk, Statement.actor_key.in_(keys)
         )
         documents = _deleted(
             session, delete(Document).where(Document.org_pk == org_pk, Document.agent_key.in_(keys))

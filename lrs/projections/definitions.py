@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from lrs.catalogue.models import CatalogueCourse
 from lrs.competencies.models import Framework, FrameworkItem
 from lrs.programmes.models import Programme, ProgrammeMember
+from lrs.statement_store.hooks import StoredBatch
 from statements.mapping import Definitions, ProgrammeRules
 
 
@@ -74,27 +75,28 @@ def load_definitions(session: Session, programme_pks: list[int] | None = None) -
                 voucher_verb=vouchers.get("redeemed_on"),
             )
         )
-    return Definitions(course_items=course_items, item_by_uri=item_by_uri, programmes=rules)
+    return Definitions(
+        course_items=course_items,
+        item_by_uri=item_by_uri,
+        programmes=rules,
+        catalogue=frozenset(all_courses.values()),
+    )
 
 
 # Definitions change only when an administrator loads a catalogue, framework or programme;
-# every stored batch needs them. Cached per process, checked by one cheap query.
+# every stored batch needs them. Cached per process, checked by one cheap query per batch
+# (plain SQL: building the expression anew cost more than running it).
 _cache: dict[Any, tuple[tuple[Any, ...], Definitions]] = {}
+_VERSION = text(
+    "SELECT (SELECT max(updated_at) FROM programmes), (SELECT count(*) FROM programmes),"
+    " (SELECT count(*) FROM programme_members),"
+    " (SELECT max(updated_at) FROM catalogue_courses), (SELECT count(*) FROM catalogue_courses),"
+    " (SELECT max(updated_at) FROM framework_items), (SELECT count(*) FROM framework_items)"
+)
 
 
 def _version(session: Session) -> tuple[Any, ...]:
-    row = session.execute(
-        select(
-            select(func.max(Programme.updated_at)).scalar_subquery(),
-            select(func.count()).select_from(Programme).scalar_subquery(),
-            select(func.count()).select_from(ProgrammeMember).scalar_subquery(),
-            select(func.max(CatalogueCourse.updated_at)).scalar_subquery(),
-            select(func.count()).select_from(CatalogueCourse).scalar_subquery(),
-            select(func.max(FrameworkItem.updated_at)).scalar_subquery(),
-            select(func.count()).select_from(FrameworkItem).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
+    return tuple(session.execute(_VERSION).one())
 
 
 def current_definitions(session: Session) -> Definitions:
@@ -107,3 +109,11 @@ def current_definitions(session: Session) -> Definitions:
     definitions = load_definitions(session)
     _cache[key] = (version, definitions)
     return definitions
+
+
+def definitions_for(session: Session, batch: StoredBatch) -> Definitions:
+    """`current_definitions`, asked once per stored batch however many listeners need them."""
+    found = batch.shared.get("definitions")
+    if found is None:
+        found = batch.shared["definitions"] = current_definitions(session)
+    return cast(Definitions, found)

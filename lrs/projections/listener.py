@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lrs.learners.models import LearnerIdentifier
 from lrs.learners.services import ensure_identifiers
-from lrs.projections.definitions import current_definitions
+from lrs.projections.definitions import definitions_for
 from lrs.projections.facts import remove_facts, write_facts
 from lrs.projections.summaries import refresh_learners
 from lrs.statement_store.hooks import StoredBatch, register_after_store
@@ -24,7 +24,7 @@ from statements.mapping import VOIDED, map_statements, view_of
 
 @register_after_store
 def project_batch(session: Session, batch: StoredBatch) -> None:
-    definitions = current_definitions(session)
+    definitions = definitions_for(session, batch)
     relevant = definitions.relevant_verbs() | {VOIDED}
     chosen = [
         (stmt, pk)
@@ -33,15 +33,8 @@ def project_batch(session: Session, batch: StoredBatch) -> None:
     ]
     if not chosen:
         return
-    voided = set(
-        session.scalars(
-            select(Statement.pk).where(
-                Statement.pk.in_([pk for _stmt, pk in chosen]), Statement.voided.is_(True)
-            )
-        )
-    )
     facts = map_statements(
-        (view_of(stmt, pk, batch.org_pk, voided=pk in voided) for stmt, pk in chosen),
+        (view_of(stmt, pk, batch.org_pk, voided=pk in batch.voided_pks) for stmt, pk in chosen),
         definitions,
     )
     actors = {f.actor for f in facts.evidence} | {f.actor for f in facts.participation}

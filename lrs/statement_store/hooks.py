@@ -9,7 +9,7 @@ the whole request back.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ class StoredBatch:
     credential: Principal
     statements: Sequence[dict[str, Any]]  # as stored: with id, stored, timestamp, authority
     statement_pks: Sequence[int]
+    voided_pks: frozenset[int] = frozenset()  # stored voided: their voiding statement came first
+    # For listeners to share what they look up once per batch (e.g. the programme definitions)
+    shared: dict[str, Any] = field(default_factory=dict)
 
 
 AfterStore = Callable[[Session, StoredBatch], None]

@@ -212,7 +212,9 @@ def store_statements(
         written: dict[tuple[int, str], dict[str, Any]] = {}
         try:
             with session.begin_nested():
-                pks = _insert(session, org_pk, credential.pk, new, client_ids, stored_at)
+                pks, voided_pks = _insert(
+                    session, org_pk, credential.pk, new, client_ids, stored_at
+                )
                 _store_attachments(session, org_pk, parts)
                 _apply_voiding(session, org_pk, new, path, many)
                 if grants(credential.scopes, "activities", "write"):
@@ -220,7 +222,8 @@ def store_statements(
                         session, org_pk, [p.body for p in new], stored_at
                     )
                 run_after_store(
-                    session, StoredBatch(org_pk, credential, [p.body for p in new], pks)
+                    session,
+                    StoredBatch(org_pk, credential, [p.body for p in new], pks, voided_pks),
                 )
             note_stored(session, written)
             break
@@ -296,7 +299,8 @@ def _insert(
     items: list[_Prepared],
     client_ids: set[str],
     stored_at: datetime,
-) -> list[int]:
+) -> tuple[list[int], frozenset[int]]:
+    """Write the statements and their filter rows; their pks, and those stored voided."""
     # A voiding statement may arrive before its target (Part 2, 2.3.2): such a target is
     # stored voided. Only a client-chosen id can have been referenced before it was stored.
     target_ids = [p.statement_id for p in items if p.statement_id in client_ids]
@@ -318,11 +322,14 @@ def _insert(
     statement_rows = []
     agent_rows = []
     activity_rows = []
-    for item in items:
+    voided_at: list[int] = []
+    for position, item in enumerate(items):
         keys = item.keys
         voided = keys.verb_iri != VOIDED_VERB and (
             item.statement_id in already_voided or item.statement_id in voided_in_batch
         )
+        if voided:
+            voided_at.append(position)
         statement_rows.append(
             {
                 "org_pk": org_pk,
@@ -346,7 +353,8 @@ def _insert(
         activity_rows.append(
             [{"org_pk": org_pk, "activity_iri": a} for a in sorted(keys.related_activities)]
         )
-    return insert_rows(session, statement_rows, agent_rows, activity_rows)
+    pks = insert_rows(session, statement_rows, agent_rows, activity_rows)
+    return pks, frozenset(pks[i] for i in voided_at)
 
 
 def _store_attachments(session: Session, org_pk: int, parts: Mapping[str, AttachmentPart]) -> None:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Text, bindparam, func, insert, select, text
+from sqlalchemy import ColumnElement, Text, bindparam, delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,25 +35,17 @@ STATEMENT_COLUMNS = (
 )
 
 
-def _allocate_pks(session: Session, table: str, count: int) -> list[int]:
+def _allocate_pks(session: Session, count: int) -> list[int]:
     if count == 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
         return list(
             session.scalars(
-                text(
-                    f"SELECT nextval(pg_get_serial_sequence('{table}', 'pk')) "  # noqa: S608
-                    "FROM generate_series(1, :n)"
-                ),
+                text("SELECT nextval('statements_pk_seq') FROM generate_series(1, :n)"),
                 {"n": count},
             )
         )
-    pk_column = {
-        "statements": Statement.pk,
-        "statement_agents": StatementAgent.pk,
-        "statement_activities": StatementActivity.pk,
-    }[table]
-    start = (session.scalar(select(func.max(pk_column))) or 0) + 1
+    start = (session.scalar(select(func.max(Statement.pk))) or 0) + 1
     return list(range(start, start + count))
 
 
@@ -65,7 +57,7 @@ def insert_rows(
 ) -> list[int]:
     """Insert statements and, per statement, its agent and activity filter rows; the pks."""
     session.flush()
-    pks = _allocate_pks(session, "statements", len(statements))
+    pks = _allocate_pks(session, len(statements))
     agent_rows: list[dict[str, Any]] = []
     activity_rows: list[dict[str, Any]] = []
     for pk, row, agent_list, activity_list in zip(pks, statements, agents, activities, strict=True):
@@ -125,3 +117,11 @@ def _copy(
         raise IntegrityError(sql, None, exc) from exc
     except psycopg.OperationalError as exc:
         raise OperationalError(sql, None, exc) from exc
+
+
+def delete_statements(session: Session, *where: ColumnElement[bool]) -> int:
+    """Delete the statements matching `where` and their side rows; how many statements."""
+    chosen = select(Statement.pk).where(*where).scalar_subquery()
+    for side in (StatementAgent, StatementActivity):
+        session.execute(delete(side).where(side.statement_pk.in_(chosen)))
+    return int(session.execute(delete(Statement).where(*where)).rowcount)  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from lrs.errors import BadRequest
 from lrs.learners.models import Erasure, Learner, LearnerIdentifier
 from lrs.learners.services import erase_learner, import_learners
-from lrs.statement_store.models import Statement
+from lrs.statement_store.models import Statement, StatementActivity, StatementAgent
 from tests.integration.programmes.conftest import COMPLETED, COURSE, account, statement
 
 HOME = "https://moodle.kommune-01.de"
@@ -68,6 +68,29 @@ def test_learner_file_errors_name_line_and_column(programmes, db_session):
     with pytest.raises(BadRequest) as bad:
         import_learners(db_session, org.pk, "homepage,name,manager\nx,y,vielleicht\n")
     assert bad.value.details[0].path == "line 2.manager"
+
+
+def test_erasure_also_removes_the_filter_rows_of_the_erased_statements(programmes, db_session):
+    """Side rows (related agents and activities) are keyed by statement, without a foreign
+    key: erasing a learner's statements must take them along, or GET /statements with
+    related_activities / related_agents would still find traces of the person."""
+    programmes.load("zukunft-bewegen")
+    erased, kept = (
+        statement(account(HOME, name), COMPLETED, COURSE + "selbstlernen", "2013-02-01T00:00:00Z")
+        for name in ("3", "4")
+    )
+    for stmt in (erased, kept):
+        stmt["context"] = {
+            "instructor": account(HOME, "trainer"),
+            "contextActivities": {"grouping": [{"id": "https://example.org/programme"}]},
+        }
+    programmes.post("kommune-01", [erased, kept])
+    erase_learner(db_session, HOME, "3")
+    db_session.commit()
+    remaining = set(db_session.scalars(select(Statement.pk)))
+    for side in (StatementAgent, StatementActivity):
+        owners = set(db_session.scalars(select(side.statement_pk)))
+        assert owners == remaining, side.__tablename__
 
 
 def test_erasure_removes_statements_and_figures_and_records_only_that_it_happened(
