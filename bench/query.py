@@ -114,6 +114,18 @@ def fill(database_url: str, env: dict[str, str], n: int) -> None:
     engine.dispose()
 
 
+def stored_count(database_url: str) -> int | None:
+    """How many statements the database holds; None if it or its tables do not exist."""
+    engine = create_engine(normalise_database_url(database_url))
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM statements")).scalar_one())
+    except Exception:  # any failure means: fill afresh
+        return None
+    finally:
+        engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -121,14 +133,25 @@ def main() -> None:
     )
     parser.add_argument("--statements", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run if it holds --statements statements",
+    )
     args = parser.parse_args()
 
     print(f"machine: {machine()}")
     print(f"database: {args.database}")
-    database_url = fresh_database(args.database)
-    server = start_server(database_url, workers=2, threads=4)
+    reuse = args.reuse and stored_count(args.database) == args.statements
+    database_url = args.database if reuse else fresh_database(args.database)
+    server = start_server(database_url, workers=args.workers, threads=args.threads)
     try:
-        fill(database_url, server.env, args.statements)
+        if reuse:
+            print(f"  reusing the {args.statements:,} statements of an earlier run")
+        else:
+            fill(database_url, server.env, args.statements)
         key, secret = credentials(server.env, "bench")
         auth = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
         parsed = urllib.parse.urlsplit(server.url)

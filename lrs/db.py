@@ -97,7 +97,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         _configure_sqlite(engine)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_pre_ping", False)
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_timeout", 5)
@@ -140,6 +140,22 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = get_db().session_factory()
     return g.db_session  # type: ignore[no-any-return]
+
+
+def read_only_request() -> None:
+    """Run this request's queries outside a transaction (PostgreSQL autocommit).
+
+    For requests that only read and whose queries need no common snapshot (each statement of
+    a READ COMMITTED transaction has its own anyway): it saves the BEGIN and COMMIT round
+    trips. Call it before the request's first query; elsewhere (a session joined to an outer
+    connection, as in tests, or SQLite) it does nothing.
+    """
+    factory = get_db().session_factory
+    if g.get("db_session") is not None or not isinstance(factory.kw.get("bind"), Engine):
+        return
+    sess = session()
+    if sess.get_bind().dialect.name == "postgresql":
+        sess.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def commit_request_session() -> None:

@@ -174,6 +174,7 @@ def _read_scope() -> int | None:
 
 def _get() -> Response:
     """GET Statements (Part 3, 2.1.3): one statement, or a StatementResult page."""
+    db.read_only_request()
     mine = _read_scope()
     credential = current_credential()
     args: Any = request.args
