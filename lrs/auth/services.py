@@ -135,7 +135,9 @@ _AUTHENTICATE = (
 
 def authenticate(session: Session, key: str, secret: str) -> Principal | None:
     """The active (not revoked, not expired) credential with this key and secret, or None."""
-    row = session.execute(_AUTHENTICATE, {"key": key, "now": datetime.now(UTC)}).first()
+    row = (
+        session.connection().execute(_AUTHENTICATE, {"key": key, "now": datetime.now(UTC)}).first()
+    )
     if row is None or not hmac.compare_digest(row.secret_hash, _hash_secret(secret)):
         return None
     return principal_of(

@@ -96,7 +96,7 @@ _VERSION = text(
 
 
 def _version(session: Session) -> tuple[Any, ...]:
-    return tuple(session.execute(_VERSION).one())
+    return tuple(session.connection().execute(_VERSION).one())
 
 
 def current_definitions(session: Session) -> Definitions:

@@ -85,14 +85,11 @@ def install_definition_cache(factory: sessionmaker[Session]) -> None:
         session.info.pop(PENDING, None)
 
 
-def merge_activity_definitions(
-    session: Session, org_pk: int, statements: Iterable[Mapping[str, Any]], now: datetime
-) -> dict[tuple[int, str], dict[str, Any]]:
-    """Merge the statements' Activity definitions into the stored ones.
-
-    Returns the definitions now stored for the Activities it wrote, for the caller to hand to
-    `note_stored` once they are safely in the transaction.
-    """
+def definitions_to_merge(
+    session: Session, org_pk: int, statements: Iterable[Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The statements' Activity definitions that may change what is stored, by Activity id:
+    all of them, less those this process knows to be stored already (no database access)."""
     cache: DefinitionCache | None = session.info.get("definition_cache")
     incoming: dict[str, dict[str, Any]] = {}
     for stmt in statements:
@@ -104,6 +101,17 @@ def merge_activity_definitions(
                 )
     if cache is not None:
         incoming = {iri: d for iri, d in incoming.items() if not cache.covers(org_pk, iri, d)}
+    return incoming
+
+
+def merge_activity_definitions(
+    session: Session, org_pk: int, incoming: Mapping[str, dict[str, Any]], now: datetime
+) -> dict[tuple[int, str], dict[str, Any]]:
+    """Merge `incoming` (from `definitions_to_merge`) into the stored definitions.
+
+    Returns the definitions now stored for the Activities it wrote, for the caller to hand to
+    `note_stored` once they are safely in the transaction.
+    """
     if not incoming:
         return {}
     written: dict[tuple[int, str], dict[str, Any]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -21,7 +22,11 @@ from sqlalchemy.orm import Session
 from lrs.auth.scopes import grants
 from lrs.auth.services import Principal
 from lrs.errors import BadRequest, Conflict
-from lrs.statement_store.activities import merge_activity_definitions, note_stored
+from lrs.statement_store.activities import (
+    definitions_to_merge,
+    merge_activity_definitions,
+    note_stored,
+)
 from lrs.statement_store.hooks import StoredBatch, run_after_store
 from lrs.statement_store.keys import VOIDED_VERB, FilterKeys, filter_keys
 from lrs.statement_store.models import Attachment, Statement
@@ -209,18 +214,24 @@ def store_statements(
         # Rows go in id order, so concurrent batches with overlapping ids take their locks in
         # the same order and wait for each other instead of deadlocking.
         new = sorted(new, key=lambda p: p.statement_id)
+        definitions = (
+            definitions_to_merge(session, org_pk, [p.body for p in new])
+            if grants(credential.scopes, "activities", "write")
+            else {}
+        )
+        # Only client-chosen ids, new Activity definitions and attachments can meet a
+        # concurrent request's rows on a unique key; a batch without them (LRS-assigned ids,
+        # known definitions: the common case) needs no SAVEPOINT to retry in.
+        contended = bool(client_ids or definitions or parts)
         written: dict[tuple[int, str], dict[str, Any]] = {}
         try:
-            with session.begin_nested():
+            with session.begin_nested() if contended else nullcontext():
                 pks, voided_pks = _insert(
                     session, org_pk, credential.pk, new, client_ids, stored_at
                 )
                 _store_attachments(session, org_pk, parts)
                 _apply_voiding(session, org_pk, new, path, many)
-                if grants(credential.scopes, "activities", "write"):
-                    written = merge_activity_definitions(
-                        session, org_pk, [p.body for p in new], stored_at
-                    )
+                written = merge_activity_definitions(session, org_pk, definitions, stored_at)
                 run_after_store(
                     session,
                     StoredBatch(org_pk, credential, [p.body for p in new], pks, voided_pks),
@@ -229,7 +240,7 @@ def store_statements(
             break
         except IntegrityError:
             # A concurrent request stored one of these ids (or activities) first: compare again.
-            if attempt == MAX_ATTEMPTS:
+            if attempt == MAX_ATTEMPTS or not contended:
                 raise
             logger.info("concurrent insert in org %s; re-checking (attempt %s)", org_pk, attempt)
     return [p.statement_id for p in prepared]

@@ -1,8 +1,9 @@
-"""Bulk insert of statements and their filter rows: COPY on PostgreSQL, executemany on SQLite.
+"""Bulk insert of statements and their filter rows.
 
-Primary keys are allocated up front (a sequence range on PostgreSQL; under SQLite's write lock
-the next free numbers), so the side tables can be written in the same pass without reading
-anything back.
+Small requests (up to `COPY_FROM` statements, and every request on SQLite) insert with one
+INSERT … RETURNING, which hands back the new primary keys for the side rows: one round trip.
+Larger batches on PostgreSQL allocate a range of keys from the sequence and COPY the rows,
+the fastest way into PostgreSQL once there are more than a few.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, bindparam, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, Text, bindparam, cast, delete, insert, select, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from lrs.statement_store.models import Statement, StatementActivity, StatementAgent
+
+COPY_FROM = 20
 
 STATEMENT_COLUMNS = (
     "pk",
@@ -33,20 +37,27 @@ STATEMENT_COLUMNS = (
     "version",
     "body",
 )
+AGENT_COLUMNS = ("statement_pk", "org_pk", "agent_key", "related")
+ACTIVITY_COLUMNS = ("statement_pk", "org_pk", "activity_iri")
+
+
+def _returning_insert(postgres: bool) -> Any:
+    # The body is already JSON text: bind it as text, so it is not encoded a second time.
+    body: Any = bindparam("body", type_=Text())
+    values: dict[str, Any] = {c: bindparam(c) for c in STATEMENT_COLUMNS if c != "pk"}
+    values["body"] = cast(body, JSONB) if postgres else body
+    return insert(Statement).values(values).returning(Statement.pk, sort_by_parameter_order=True)
+
+
+_RETURNING = {True: _returning_insert(True), False: _returning_insert(False)}
 
 
 def _allocate_pks(session: Session, count: int) -> list[int]:
-    if count == 0:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        return list(
-            session.scalars(
-                text("SELECT nextval('statements_pk_seq') FROM generate_series(1, :n)"),
-                {"n": count},
-            )
+    return list(
+        session.scalars(
+            text("SELECT nextval('statements_pk_seq') FROM generate_series(1, :n)"), {"n": count}
         )
-    start = (session.scalar(select(func.max(Statement.pk))) or 0) + 1
-    return list(range(start, start + count))
+    )
 
 
 def insert_rows(
@@ -56,38 +67,38 @@ def insert_rows(
     activities: Sequence[Sequence[dict[str, Any]]],
 ) -> list[int]:
     """Insert statements and, per statement, its agent and activity filter rows; the pks."""
+    if not statements:
+        return []
     session.flush()
-    pks = _allocate_pks(session, len(statements))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    copy = postgres and len(statements) > COPY_FROM
+    connection = session.connection()
+    if copy:
+        pks = _allocate_pks(session, len(statements))
+        for pk, row in zip(pks, statements, strict=True):
+            row["pk"] = pk
+        _copy(session, "statements", STATEMENT_COLUMNS, statements)
+    else:
+        pks = list(
+            connection.execute(_RETURNING[postgres], [_with_uuids(row) for row in statements])
+            .scalars()
+            .all()
+        )
     agent_rows: list[dict[str, Any]] = []
     activity_rows: list[dict[str, Any]] = []
-    for pk, row, agent_list, activity_list in zip(pks, statements, agents, activities, strict=True):
-        row["pk"] = pk
+    for pk, agent_list, activity_list in zip(pks, agents, activities, strict=True):
         agent_rows.extend({**a, "statement_pk": pk} for a in agent_list)
         activity_rows.extend({**a, "statement_pk": pk} for a in activity_list)
-    if session.get_bind().dialect.name == "postgresql":
-        _copy(session, "statements", STATEMENT_COLUMNS, statements)
-        _copy(
-            session,
-            "statement_agents",
-            ("statement_pk", "org_pk", "agent_key", "related"),
-            agent_rows,
-        )
-        _copy(
-            session,
-            "statement_activities",
-            ("statement_pk", "org_pk", "activity_iri"),
-            activity_rows,
-        )
-        return pks
-    # The body is already JSON text: bind it as text, so it is not encoded a second time.
-    insert_statement = insert(Statement).values(
-        {c: bindparam(c, type_=Text()) if c == "body" else bindparam(c) for c in STATEMENT_COLUMNS}
-    )
-    session.execute(insert_statement, [_with_uuids(row) for row in statements])
-    if agent_rows:
-        session.execute(insert(StatementAgent), agent_rows)
-    if activity_rows:
-        session.execute(insert(StatementActivity), activity_rows)
+    for model, columns, rows in (
+        (StatementAgent, AGENT_COLUMNS, agent_rows),
+        (StatementActivity, ACTIVITY_COLUMNS, activity_rows),
+    ):
+        if not rows:
+            continue
+        if copy:
+            _copy(session, model.__tablename__, columns, rows)
+        else:
+            connection.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
     return pks
 
 
