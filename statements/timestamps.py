@@ -17,6 +17,7 @@ What the specifications allow and ask (decisions in the docstrings below):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
@@ -99,6 +100,21 @@ def _parse_match(match: re.Match[str], value: str) -> tuple[datetime, str | None
         raise ValueError(f"not a valid date-time: {value!r} ({exc})") from None
 
 
+@functools.lru_cache(maxsize=8192)
+def _parsed(value: str) -> tuple[datetime, str | None, bool]:
+    """The instant, the fraction as written, and whether an offset was given; cached, since
+    validation, normalisation and storage each read the same Timestamp of a statement."""
+    match = _match(value)
+    instant, fraction = _parse_match(match, value)
+    return instant, fraction, match["offset"] is not None
+
+
+def _read(value: Any) -> tuple[datetime, str | None, bool]:
+    if not isinstance(value, str):
+        raise ValueError(f"a timestamp is a string, not {type(value).__name__}")
+    return _parsed(value)
+
+
 def parse_timestamp(value: str) -> datetime:
     """Parse an xAPI Timestamp into an aware UTC datetime; ValueError if it is not one.
 
@@ -108,7 +124,7 @@ def parse_timestamp(value: str) -> datetime:
     "SHOULD* include the time zone" (4.5.s1.b4), and UTC is the zone the LRS works in (b6).
     Rejects "-00:00" and its shorter forms (RFC 3339, 4.3; conformance suite XAPI-00123).
     """
-    return _parse_match(_match(value), value)[0]
+    return _read(value)[0]
 
 
 def _render(utc: datetime, fraction: str | None) -> str:
@@ -145,8 +161,7 @@ def normalise_timestamp(value: str) -> str:
     minutes, so shifting the zone never touches the fraction and no precision is lost. ValueError
     if `value` is not a Timestamp.
     """
-    match = _match(value)
-    parsed, fraction = _parse_match(match, value)
+    parsed, fraction, _offset = _read(value)
     return _render(parsed, fraction)
 
 
@@ -161,7 +176,7 @@ def utc_now() -> datetime:
 
 
 def _has_offset(value: str) -> bool:
-    return _match(value)["offset"] is not None
+    return _read(value)[2]
 
 
 def normalise_statement_timestamps(stmt: Mapping[str, Any], version: str) -> dict[str, Any]:

@@ -55,7 +55,10 @@ class DefinitionCache:
     def covers(self, org_pk: int, iri: str, definition: Mapping[str, Any]) -> bool:
         with self._lock:
             known = self._known.get((org_pk, iri))
-        return known is not None and merge_definition(known, definition) == known
+        # The same definition again (the common case) needs no merge to tell.
+        return known is not None and (
+            known == definition or merge_definition(known, definition) == known
+        )
 
     def remember(self, entries: Mapping[tuple[int, str], dict[str, Any]]) -> None:
         with self._lock:
@@ -95,10 +98,11 @@ def definitions_to_merge(
     for stmt in statements:
         for activity in _activities_in(stmt):
             definition = activity.get("definition")
-            if isinstance(definition, Mapping) and activity.get("id"):
-                incoming[activity["id"]] = merge_definition(
-                    incoming.get(activity["id"], {}), definition
-                )
+            iri = activity.get("id")
+            if isinstance(definition, Mapping) and iri:
+                seen = incoming.get(iri)
+                if seen != definition:
+                    incoming[iri] = merge_definition(seen or {}, definition)
     if cache is not None:
         incoming = {iri: d for iri, d in incoming.items() if not cache.covers(org_pk, iri, d)}
     return incoming

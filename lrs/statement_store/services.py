@@ -7,6 +7,7 @@ stored, authority), 2.4.10 (version), 2.4.11 (attachments), 2.6 (signed statemen
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
@@ -57,6 +58,19 @@ class AttachmentPart:
     content: bytes
 
 
+def new_statement_id() -> str:
+    """A random (version 4) UUID as text, the id the LRS assigns (Part 2, 2.4.1).
+
+    What `str(uuid.uuid4())` gives, without building a UUID object first (this runs for
+    every statement sent without an id).
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def authority_for(credential: Principal, base_url: str) -> dict[str, Any]:
     """The Agent the LRS names as authority for what this credential stores (Part 2, 2.4.9)."""
     return {
@@ -83,7 +97,8 @@ def _prepare(
     authority: dict[str, Any],
 ) -> _Prepared:
     body = normalise_statement_timestamps(normalise_for_storage(raw), version)
-    statement_id = str(body.get("id") or uuid.uuid4()).lower()
+    given_id = body.get("id")
+    statement_id = str(given_id).lower() if given_id else new_statement_id()
     body["id"] = statement_id
     body["stored"] = stored
     # A missing timestamp (or, in 2.0, a null one) is the stored time (Part 2, 2.4.7).
