@@ -24,6 +24,7 @@ from lrs.projections.models import (
     LearnerCompetency,
     ParticipationFact,
     ProgrammeArea,
+    ProgrammeCompetency,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -40,6 +41,7 @@ DERIVED = (
     EvidenceFact,
     ParticipationFact,
     ProgrammeArea,
+    ProgrammeCompetency,
     ProgrammeLearner,
     VoucherRedemption,
     LearnerCompetency,
