@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from statements.identifiers import ifi_key
 from statements.timestamps import parse_timestamp
@@ -40,9 +40,11 @@ COMPLETION = "completion"
 REDEMPTION = "redemption"
 
 
-@dataclass(frozen=True, slots=True)
-class StatementView:
-    """What the mapping reads of a stored statement (all of it indexed in the store)."""
+class StatementView(NamedTuple):
+    """What the mapping reads of a stored statement (all of it indexed in the store).
+
+    Views and facts are named tuples, not dataclasses: a rebuild makes a million of them, and
+    a tuple is built several times faster than a frozen dataclass."""
 
     ref: Hashable  # the store's key of the statement (its primary key), passed through to facts
     org: Hashable
@@ -83,8 +85,7 @@ class Definitions:
         return frozenset(verbs)
 
 
-@dataclass(frozen=True, slots=True)
-class EvidenceFact:
+class EvidenceFact(NamedTuple):
     statement: Hashable
     org: Hashable
     actor: str
@@ -92,8 +93,7 @@ class EvidenceFact:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ParticipationFact:
+class ParticipationFact(NamedTuple):
     statement: Hashable
     programme: Hashable
     kind: str  # COMPLETION or REDEMPTION

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Index, delete, func, select, text
@@ -24,6 +25,7 @@ from lrs.projections.models import (
     LearnerCompetency,
     ParticipationFact,
     ProgrammeArea,
+    ProgrammeCompetency,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -40,6 +42,7 @@ DERIVED = (
     EvidenceFact,
     ParticipationFact,
     ProgrammeArea,
+    ProgrammeCompetency,
     ProgrammeLearner,
     VoucherRedemption,
     LearnerCompetency,
@@ -57,6 +60,9 @@ class RebuildResult:
 def _ensure_all_learners(session: Session, verbs: Sequence[str]) -> None:
     """Learners for every actor with a statement that can give a fact (as the listener makes
     them: only people with facts are counted, so only they need to be learners)."""
+    if session.get_bind().dialect.name == "postgresql":
+        _create_missing_learners(session, verbs)
+        return
     known = select(LearnerIdentifier.pk).where(
         LearnerIdentifier.org_pk == Statement.org_pk,
         LearnerIdentifier.ifi_key == Statement.actor_key,
@@ -75,6 +81,33 @@ def _ensure_all_learners(session: Session, verbs: Sequence[str]) -> None:
         missing.setdefault(org_pk, []).append(str(key))
     for org_pk, keys in missing.items():
         ensure_learners(session, org_pk, keys)
+
+
+def _create_missing_learners(session: Session, verbs: Sequence[str]) -> None:
+    """`ensure_learners` for every missing actor at once, in one statement inside PostgreSQL:
+    a first rebuild meets tens of thousands of people, whose keys need not travel to Python
+    and back.
+
+    Each identifier is inserted with a key drawn from the learners' sequence, and the learner
+    is made for each identifier actually inserted (the foreign key is checked at the end of
+    the statement); an identifier that a concurrent request inserted meanwhile wins (ON
+    CONFLICT DO NOTHING, as in `ensure_identifiers`) and gets no second learner."""
+    session.execute(
+        text(
+            "WITH made AS ("
+            " INSERT INTO learner_identifiers (org_pk, ifi_key, learner_pk)"
+            " SELECT org_pk, actor_key, nextval(pg_get_serial_sequence('learners', 'pk'))"
+            " FROM (SELECT DISTINCT s.org_pk, s.actor_key FROM statements s"
+            "  WHERE s.verb_iri = ANY(:verbs) AND NOT s.voided AND s.actor_key IS NOT NULL"
+            "  AND NOT EXISTS (SELECT FROM learner_identifiers i"
+            "   WHERE i.org_pk = s.org_pk AND i.ifi_key = s.actor_key)) AS missing"
+            " ON CONFLICT (org_pk, ifi_key) DO NOTHING"
+            " RETURNING org_pk, learner_pk) "
+            "INSERT INTO learners (pk, org_pk, is_manager, created_at) "
+            "SELECT learner_pk, org_pk, NULL, :now FROM made"
+        ),
+        {"verbs": list(verbs), "now": datetime.now(UTC)},
+    )
 
 
 def _relevant_rows(session: Session, verbs: Sequence[str]) -> Iterator[Sequence[Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, literal, select, text
+from sqlalchemy import Integer, and_, case, cast, delete, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from lrs.competencies.models import Framework, FrameworkItem
@@ -18,6 +18,7 @@ from lrs.projections.models import (
     LearnerCompetency,
     ParticipationFact,
     ProgrammeArea,
+    ProgrammeCompetency,
     ProgrammeLearner,
     VoucherRedemption,
 )
@@ -30,6 +31,13 @@ LOCK_SPACE = 0x4C53  # advisory-lock namespace of learner summaries ("LS")
 def _facts_of_learners(fact: Any, learners: Sequence[int] | None) -> Any:
     join = LearnerIdentifier.pk == fact.identifier_pk
     return join if learners is None else and_(join, LearnerIdentifier.learner_pk.in_(learners))
+
+
+def month_number(session: Session, column: Any) -> Any:
+    """The UTC month of a timestamp column as the integer YYYYMM, in the database's dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.to_char(func.timezone("UTC", column), "YYYYMM"), Integer)
+    return cast(func.strftime("%Y%m", column), Integer)  # SQLite keeps UTC, naive
 
 
 def refresh_learners(
@@ -75,6 +83,7 @@ def _refresh(
 
     session.execute(scoped(ProgrammeLearner))
     session.execute(scoped(ProgrammeArea))
+    session.execute(scoped(ProgrammeCompetency))
     session.execute(scoped(VoucherRedemption))
     if programme_pks is None:
         session.execute(scoped(LearnerCompetency))
@@ -89,6 +98,7 @@ def _refresh(
             pf.activity_iri,
             func.min(pf.org_pk),
             func.min(pf.occurred_at),
+            month_number(session, func.min(pf.occurred_at)),
         )
         .join(LearnerIdentifier, _facts_of_learners(pf, learners))
         .join(Programme, Programme.pk == pf.programme_pk)
@@ -99,7 +109,15 @@ def _refresh(
         vouchers = vouchers.where(pf.programme_pk.in_(programme_pks))
     session.execute(
         insert(VoucherRedemption).from_select(
-            ["programme_pk", "learner_pk", "activity_iri", "org_pk", "redeemed_at"], vouchers
+            [
+                "programme_pk",
+                "learner_pk",
+                "activity_iri",
+                "org_pk",
+                "redeemed_at",
+                "redeemed_month",
+            ],
+            vouchers,
         )
     )
     vr = VoucherRedemption
@@ -111,17 +129,19 @@ def _refresh(
     if programme_pks is not None:
         counted = counted.where(vr.programme_pk.in_(programme_pks))
     redeemed = counted.subquery()
+    first_completed = func.min(
+        case(
+            (and_(pf.kind == COMPLETION, pf.eligible, in_runtime), pf.occurred_at),
+            else_=None,
+        )
+    )
     participation = (
         select(
             pf.programme_pk,
             LearnerIdentifier.learner_pk,
             func.min(pf.org_pk),
-            func.min(
-                case(
-                    (and_(pf.kind == COMPLETION, pf.eligible, in_runtime), pf.occurred_at),
-                    else_=None,
-                )
-            ),
+            first_completed,
+            month_number(session, first_completed),
             func.max(
                 case(
                     (and_(pf.kind == COMPLETION, pf.occurred_at < Programme.starts_at), 1), else_=0
@@ -150,6 +170,7 @@ def _refresh(
                 "learner_pk",
                 "org_pk",
                 "first_completed_at",
+                "first_completed_month",
                 "trained_before",
                 "vouchers",
             ],
@@ -187,6 +208,7 @@ def _refresh(
             )
         )
     _refresh_programme_areas(session, learners, programme_pks)
+    _refresh_programme_competencies(session, learners, programme_pks)
 
 
 def _refresh_programme_areas(
@@ -208,5 +230,29 @@ def _refresh_programme_areas(
     session.execute(
         insert(ProgrammeArea).from_select(
             ["programme_pk", "learner_pk", "area_code", "org_pk"], areas
+        )
+    )
+
+
+def _refresh_programme_competencies(
+    session: Session, learners: Sequence[int] | None, programme_pks: Sequence[int] | None
+) -> None:
+    """Participants with evidence of a competency of their programme's framework by its end."""
+    pl, lc, fi = ProgrammeLearner, LearnerCompetency, FrameworkItem
+    competencies = (
+        select(pl.programme_pk, pl.learner_pk, lc.item_pk, pl.org_pk)
+        .join(Programme, Programme.pk == pl.programme_pk)
+        .join(Framework, Framework.slug == Programme.framework_slug)
+        .join(lc, lc.learner_pk == pl.learner_pk)
+        .join(fi, and_(fi.pk == lc.item_pk, fi.framework_pk == Framework.pk))
+        .where(pl.first_completed_at.is_not(None), lc.first_achieved_at < Programme.ends_at)
+    )
+    if learners is not None:
+        competencies = competencies.where(pl.learner_pk.in_(learners))
+    if programme_pks is not None:
+        competencies = competencies.where(pl.programme_pk.in_(programme_pks))
+    session.execute(
+        insert(ProgrammeCompetency).from_select(
+            ["programme_pk", "learner_pk", "item_pk", "org_pk"], competencies
         )
     )

@@ -143,13 +143,7 @@ def compute(
         figures.areas = [(i.code, i.title) for i in items if i.parent_pk is None]
         figures.items = [(i.pk, i.code, i.area_code, i.title) for i in items if i.parent_pk]
         by_org_area = queries.area_counts(session, programme.pk)
-        by_item = (
-            queries.competency_counts(
-                session, programme.pk, org_pks, framework.pk, programme.ends_at
-            )
-            if competencies
-            else {}
-        )
+        by_item = queries.competency_counts(session, programme.pk, org_pks) if competencies else {}
         for code, _title in figures.areas:
             cells = []
             for m in members:

@@ -153,5 +153,8 @@ def test_xlsx_export_has_every_table_and_the_same_numbers(programmes):
 def test_rebuild_gives_identical_figures(programmes):
     token = _setup(programmes)
     assert_rebuild_gives_identical_figures(
-        programmes, "kommunalcampus-vouchers", token, ["report", "timeseries", "competencies"]
+        programmes,
+        "kommunalcampus-vouchers",
+        token,
+        ["report", "timeseries", "competencies", "organisations/stadt-ludwigshafen"],
     )

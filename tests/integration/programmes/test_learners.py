@@ -10,9 +10,16 @@ from lrs.errors import BadRequest
 from lrs.learners.models import Erasure, Learner, LearnerIdentifier
 from lrs.learners.services import erase_learner, import_learners
 from lrs.statement_store.models import Statement, StatementActivity, StatementAgent
-from tests.integration.programmes.conftest import COMPLETED, COURSE, account, statement
+from tests.integration.programmes.conftest import (
+    ATTEMPTED,
+    COMPLETED,
+    COURSE,
+    account,
+    statement,
+)
 
 HOME = "https://moodle.kommune-01.de"
+EAKTE = COURSE + "e-akte-grundlagen"
 
 
 def _participants(programmes, token):
@@ -31,6 +38,45 @@ def test_unknown_actors_become_learners_without_names(programmes, db_session):
     keys = db_session.scalars(select(LearnerIdentifier.ifi_key)).all()
     assert keys == [f"account:{HOME}|7"]
     assert db_session.scalar(select(func.count()).select_from(Learner)) == 1
+
+
+def test_rebuild_makes_learners_of_actors_with_relevant_statements_once(programmes, db_session):
+    # Completions of a course outside the catalogue, in an organisation of no programme: no
+    # fact, so the live path makes no learners; the rebuild makes one per actor (not for the
+    # one who only attempted), keeps the learner an actor already has, and makes none again.
+    programmes.load("zukunft-bewegen")
+    other = "https://lms.example.org/course/1"
+    when = "2013-01-01T00:00:00Z"
+    programmes.post("kommune-01", [statement(account(HOME, "known"), COMPLETED, EAKTE, when)])
+    known = db_session.scalar(select(LearnerIdentifier.learner_pk))
+    programmes.post(
+        "elsewhere",
+        [statement(account(HOME, str(n)), COMPLETED, other, when) for n in range(3)]
+        + [
+            statement(account(HOME, "0"), COMPLETED, other, when),
+            statement(account(HOME, "tries"), ATTEMPTED, other, when),
+        ],
+    )
+    assert db_session.scalar(select(func.count()).select_from(Learner)) == 1
+
+    def identifiers():
+        return db_session.execute(
+            select(LearnerIdentifier.ifi_key, LearnerIdentifier.learner_pk).order_by(
+                LearnerIdentifier.ifi_key
+            )
+        ).all()
+
+    programmes.rebuild()
+    made = identifiers()
+    assert [key for key, _learner in made] == [
+        f"account:{HOME}|{name}" for name in ("0", "1", "2", "known")
+    ]
+    assert dict(made)[f"account:{HOME}|known"] == known
+    assert len({learner for _key, learner in made}) == 4
+    assert db_session.scalar(select(func.count()).select_from(Learner)) == 4
+    programmes.rebuild()
+    assert identifiers() == made
+    assert db_session.scalar(select(func.count()).select_from(Learner)) == 4
 
 
 def test_identifiers_linked_after_the_fact_count_as_one_person(programmes):

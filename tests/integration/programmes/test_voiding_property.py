@@ -14,6 +14,7 @@ from tests.integration.programmes.conftest import (
     LAUNCHED,
     PASSED,
     account,
+    projection_rows,
     statement,
     voiding,
 )
@@ -89,5 +90,7 @@ def test_voided_statement_counts_as_never_sent(programmes, history, data):
     kept = stmts()
     programmes.post(never, kept[:victim] + kept[victim + 1 :])
     assert _figures(programmes, voided) == _figures(programmes, never)
+    live = projection_rows(programmes.session)
     programmes.rebuild()
+    assert projection_rows(programmes.session) == live
     assert _figures(programmes, voided) == _figures(programmes, never)
