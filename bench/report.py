@@ -78,7 +78,8 @@ def generate(session, org_pks: dict[str, int], courses: list[str], items: list[s
     started = time.perf_counter()
     while done < args.statements:
         batch = min(50_000, args.statements - done)
-        rows, agents, activities = [], [], []
+        # Per organisation: the statements, their (agent, related) pairs and related Activities
+        per_org: dict[str, tuple[list, list, list]] = {org: ([], [], []) for org in ORGS}
         for _ in range(batch):
             learner = rng.randrange(args.learners)
             org = ORGS[learner % len(ORGS)]
@@ -106,7 +107,8 @@ def generate(session, org_pks: dict[str, int], courses: list[str], items: list[s
             if verb == COMPLETED and rng.random() < 0.05:
                 uri = rng.choice(items)
                 body["context"] = {"contextActivities": {"grouping": [{"id": uri}]}}
-                related.append({"org_pk": org_pks[org], "activity_iri": uri})
+                related.append(uri)
+            rows, agents, activities = per_org[org]
             rows.append(
                 {
                     "org_pk": org_pks[org],
@@ -124,9 +126,10 @@ def generate(session, org_pks: dict[str, int], courses: list[str], items: list[s
                     "body": orjson.dumps(body).decode(),
                 }
             )
-            agents.append([{"org_pk": org_pks[org], "agent_key": actor_key, "related": False}])
+            agents.append([])  # the actor is the indexed actor_key column, not a side row
             activities.append(related)
-        insert_rows(session, rows, agents, activities)
+        for org, (rows, agents, activities) in per_org.items():
+            insert_rows(session, org_pks[org], rows, agents, activities)
         session.commit()
         done += batch
         print(

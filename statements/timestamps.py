@@ -161,7 +161,14 @@ def normalise_timestamp(value: str) -> str:
     minutes, so shifting the zone never touches the fraction and no precision is lost. ValueError
     if `value` is not a Timestamp.
     """
-    parsed, fraction, _offset = _read(value)
+    if not isinstance(value, str):
+        raise ValueError(f"a timestamp is a string, not {type(value).__name__}")
+    return _normalised(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _normalised(value: str) -> str:
+    parsed, fraction, _offset = _parsed(value)
     return _render(parsed, fraction)
 
 

@@ -58,17 +58,20 @@ class AttachmentPart:
     content: bytes
 
 
-def new_statement_id() -> str:
-    """A random (version 4) UUID as text, the id the LRS assigns (Part 2, 2.4.1).
+def new_statement_ids(count: int) -> list[str]:
+    """Random (version 4) UUIDs as text, the ids the LRS assigns (Part 2, 2.4.1).
 
-    What `str(uuid.uuid4())` gives, without building a UUID object first (this runs for
-    every statement sent without an id).
+    What `str(uuid.uuid4())` gives, from one read of the system's random source for all of
+    them and without building UUID objects (this runs for every statement sent without id).
     """
-    raw = bytearray(os.urandom(16))
-    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = raw.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    entropy = bytearray(os.urandom(16 * count))
+    ids = []
+    for start in range(0, 16 * count, 16):
+        entropy[start + 6] = (entropy[start + 6] & 0x0F) | 0x40  # version 4
+        entropy[start + 8] = (entropy[start + 8] & 0x3F) | 0x80  # RFC 4122 variant
+        h = entropy[start : start + 16].hex()
+        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return ids
 
 
 def authority_for(credential: Principal, base_url: str) -> dict[str, Any]:
@@ -95,10 +98,11 @@ def _prepare(
     stored_at: datetime,
     stored: str,
     authority: dict[str, Any],
+    fresh_id: str,
 ) -> _Prepared:
     body = normalise_statement_timestamps(normalise_for_storage(raw), version)
     given_id = body.get("id")
-    statement_id = str(given_id).lower() if given_id else new_statement_id()
+    statement_id = str(given_id).lower() if given_id else fresh_id
     body["id"] = statement_id
     body["stored"] = stored
     # A missing timestamp (or, in 2.0, a null one) is the stored time (Part 2, 2.4.7).
@@ -198,7 +202,10 @@ def store_statements(
     stored_at = utc_now()
     stored = format_timestamp(stored_at)
     authority = authority_for(credential, base_url)
-    prepared = [_prepare(s, version, stored_at, stored, authority) for s in statements]
+    prepared = [
+        _prepare(s, version, stored_at, stored, authority, fresh)
+        for s, fresh in zip(statements, new_statement_ids(len(statements)), strict=True)
+    ]
 
     seen: dict[str, int] = {}
     repeats: set[int] = set()
@@ -373,13 +380,9 @@ def _insert(
                 "body": orjson.dumps(item.body).decode(),
             }
         )
-        agent_rows.append(
-            [{"org_pk": org_pk, "agent_key": k, "related": r} for k, r in keys.agents.items()]
-        )
-        activity_rows.append(
-            [{"org_pk": org_pk, "activity_iri": a} for a in sorted(keys.related_activities)]
-        )
-    pks = insert_rows(session, statement_rows, agent_rows, activity_rows)
+        agent_rows.append(list(keys.agents.items()))
+        activity_rows.append(sorted(keys.related_activities))
+    pks = insert_rows(session, org_pk, statement_rows, agent_rows, activity_rows)
     return pks, frozenset(pks[i] for i in voided_at)
 
 

@@ -9,10 +9,10 @@ the fastest way into PostgreSQL once there are more than a few.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, bindparam, cast, delete, insert, select, text
+from sqlalchemy import ColumnElement, Text, bindparam, cast, delete, insert, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -53,20 +53,21 @@ _RETURNING = {True: _returning_insert(True), False: _returning_insert(False)}
 
 
 def _allocate_pks(session: Session, count: int) -> list[int]:
-    return list(
-        session.scalars(
-            text("SELECT nextval('statements_pk_seq') FROM generate_series(1, :n)"), {"n": count}
-        )
-    )
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cur:  # type: ignore[union-attr]
+        cur.execute("SELECT nextval('statements_pk_seq') FROM generate_series(1, %s)", (count,))
+        return [row[0] for row in cur.fetchall()]
 
 
 def insert_rows(
     session: Session,
+    org_pk: int,
     statements: Sequence[dict[str, Any]],
-    agents: Sequence[Sequence[dict[str, Any]]],
-    activities: Sequence[Sequence[dict[str, Any]]],
+    agents: Sequence[Sequence[tuple[str, bool]]],
+    activities: Sequence[Sequence[str]],
 ) -> list[int]:
-    """Insert statements and, per statement, its agent and activity filter rows; the pks."""
+    """Insert statements and, per statement, its filter rows: (agent key, related) pairs and
+    related Activity ids. Returns the statements' pks."""
     if not statements:
         return []
     session.flush()
@@ -77,18 +78,26 @@ def insert_rows(
         pks = _allocate_pks(session, len(statements))
         for pk, row in zip(pks, statements, strict=True):
             row["pk"] = pk
-        _copy(session, "statements", STATEMENT_COLUMNS, statements)
+        _copy_rows(
+            session,
+            "statements",
+            STATEMENT_COLUMNS,
+            ([row[c] for c in STATEMENT_COLUMNS] for row in statements),
+        )
     else:
         pks = list(
             connection.execute(_RETURNING[postgres], [_with_uuids(row) for row in statements])
             .scalars()
             .all()
         )
-    agent_rows: list[dict[str, Any]] = []
-    activity_rows: list[dict[str, Any]] = []
-    for pk, agent_list, activity_list in zip(pks, agents, activities, strict=True):
-        agent_rows.extend({**a, "statement_pk": pk} for a in agent_list)
-        activity_rows.extend({**a, "statement_pk": pk} for a in activity_list)
+    agent_rows = [
+        (pk, org_pk, key, related)
+        for pk, pairs in zip(pks, agents, strict=True)
+        for key, related in pairs
+    ]
+    activity_rows = [
+        (pk, org_pk, iri) for pk, iris in zip(pks, activities, strict=True) for iri in iris
+    ]
     for model, columns, rows in (
         (StatementAgent, AGENT_COLUMNS, agent_rows),
         (StatementActivity, ACTIVITY_COLUMNS, activity_rows),
@@ -96,9 +105,12 @@ def insert_rows(
         if not rows:
             continue
         if copy:
-            _copy(session, model.__tablename__, columns, rows)
+            _copy_rows(session, model.__tablename__, columns, rows)
         else:
-            connection.execute(insert(model.__table__), rows)  # type: ignore[arg-type]
+            connection.execute(
+                insert(model.__table__),  # type: ignore[arg-type]
+                [dict(zip(columns, row, strict=True)) for row in rows],
+            )
     return pks
 
 
@@ -110,11 +122,10 @@ def _with_uuids(row: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-def _copy(
-    session: Session, table: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]
+def _copy_rows(
+    session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    if not rows:
-        return
+    """COPY `rows` (values in the order of `columns`) into `table` (PostgreSQL)."""
     import psycopg
 
     raw = session.connection().connection.driver_connection
@@ -122,7 +133,7 @@ def _copy(
     try:
         with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row(row)
     except psycopg.IntegrityError as exc:
         # Surface driver errors as SQLAlchemy's, as if the ORM had run the statement.
         raise IntegrityError(sql, None, exc) from exc
