@@ -6,7 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, delete, func, insert, literal, select, text
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from lrs.competencies.models import Framework, FrameworkItem
@@ -207,52 +218,45 @@ def _refresh(
                 ["learner_pk", "framework_pk", "area_code", "first_achieved_at"], areas
             )
         )
-    _refresh_programme_areas(session, learners, programme_pks)
-    _refresh_programme_competencies(session, learners, programme_pks)
+    _refresh_programme_evidence(session, learners, programme_pks)
 
 
-def _refresh_programme_areas(
+def _refresh_programme_evidence(
     session: Session, learners: Sequence[int] | None, programme_pks: Sequence[int] | None
 ) -> None:
-    """Participants with evidence in an area of their programme's framework by its end."""
-    pl, la = ProgrammeLearner, LearnerArea
-    areas = (
-        select(pl.programme_pk, pl.learner_pk, la.area_code, pl.org_pk)
-        .join(Programme, Programme.pk == pl.programme_pk)
-        .join(Framework, Framework.slug == Programme.framework_slug)
-        .join(la, and_(la.learner_pk == pl.learner_pk, la.framework_pk == Framework.pk))
-        .where(pl.first_completed_at.is_not(None), la.first_achieved_at < Programme.ends_at)
-    )
-    if learners is not None:
-        areas = areas.where(pl.learner_pk.in_(learners))
-    if programme_pks is not None:
-        areas = areas.where(pl.programme_pk.in_(programme_pks))
-    session.execute(
-        insert(ProgrammeArea).from_select(
-            ["programme_pk", "learner_pk", "area_code", "org_pk"], areas
+    """Participants with evidence in an area, and of a competency, of their programme's
+    framework by the programme's end (`programme_areas`, `programme_competencies`)."""
+    pl, la, lc, fi = ProgrammeLearner, LearnerArea, LearnerCompetency, FrameworkItem
+
+    def participants(column: Any) -> Any:
+        rows = (
+            select(pl.programme_pk, pl.learner_pk, column, pl.org_pk)
+            .join(Programme, Programme.pk == pl.programme_pk)
+            .join(Framework, Framework.slug == Programme.framework_slug)
+            .where(pl.first_completed_at.is_not(None))
         )
+        if learners is not None:
+            rows = rows.where(pl.learner_pk.in_(learners))
+        if programme_pks is not None:
+            rows = rows.where(pl.programme_pk.in_(programme_pks))
+        return rows
+
+    areas = participants(la.area_code).join(
+        la, and_(la.learner_pk == pl.learner_pk, la.framework_pk == Framework.pk)
     )
-
-
-def _refresh_programme_competencies(
-    session: Session, learners: Sequence[int] | None, programme_pks: Sequence[int] | None
-) -> None:
-    """Participants with evidence of a competency of their programme's framework by its end."""
-    pl, lc, fi = ProgrammeLearner, LearnerCompetency, FrameworkItem
     competencies = (
-        select(pl.programme_pk, pl.learner_pk, lc.item_pk, pl.org_pk)
-        .join(Programme, Programme.pk == pl.programme_pk)
-        .join(Framework, Framework.slug == Programme.framework_slug)
+        participants(lc.item_pk)
         .join(lc, lc.learner_pk == pl.learner_pk)
         .join(fi, and_(fi.pk == lc.item_pk, fi.framework_pk == Framework.pk))
-        .where(pl.first_completed_at.is_not(None), lc.first_achieved_at < Programme.ends_at)
     )
-    if learners is not None:
-        competencies = competencies.where(pl.learner_pk.in_(learners))
-    if programme_pks is not None:
-        competencies = competencies.where(pl.programme_pk.in_(programme_pks))
-    session.execute(
-        insert(ProgrammeCompetency).from_select(
-            ["programme_pk", "learner_pk", "item_pk", "org_pk"], competencies
+    for model, key, rows in (
+        (ProgrammeArea, "area_code", areas.where(la.first_achieved_at < Programme.ends_at)),
+        (
+            ProgrammeCompetency,
+            "item_pk",
+            competencies.where(lc.first_achieved_at < Programme.ends_at),
+        ),
+    ):
+        session.execute(
+            insert(model).from_select(["programme_pk", "learner_pk", key, "org_pk"], rows)
         )
-    )
