@@ -30,8 +30,8 @@ setup: $(STAMP) ## create .venv and install Lernspur with its test tools
 .PHONY: run
 run: setup ## set up, migrate the SQLite database under var/, load the demo data, print logins, serve
 	@$(BIN)/lernspur db upgrade
-	@$(BIN)/lernspur demo init
-	@$(BIN)/lernspur demo seed
+	@LERNSPUR_BASE_URL=$${LERNSPUR_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/lernspur demo init
+	@LERNSPUR_BASE_URL=$${LERNSPUR_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/lernspur demo seed
 	@$(BIN)/lernspur serve --host $(HOST) --port $(PORT)
 
 .PHONY: lint
