@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from lrs.statement_store.writer import COPY_FROM
 from tests.integration.xapi.helpers import ATTEMPTED, COMPLETED, COURSE, VOIDED, new_id, statement
 
 
@@ -182,6 +183,39 @@ def test_related_agents_matches_instructor(xapi):
     assert xapi.get("statements", query_string={"agent": agent}).get_json()["statements"] == []
     related = xapi.get("statements", query_string={"agent": agent, "related_agents": "true"})
     assert [s["id"] for s in related.get_json()["statements"]] == [sid]
+
+
+@pytest.mark.parametrize("size", [1, COPY_FROM, COPY_FROM + 5])
+def test_related_filters_find_every_statement_of_a_batch_whatever_its_size(xapi, size):
+    """Part 3, 2.1.3: related_activities and related_agents match context activities and
+    instructors. Small requests are written with INSERT … RETURNING, large ones on PostgreSQL
+    with COPY: both must write every statement's filter rows under its own key."""
+    parent = f"https://lernspur.de/xapi/activities/programme/{new_id()}"
+    teacher = {"mbox": f"mailto:{new_id()}@example.org"}
+    batch = [
+        statement(
+            actor=f"mailto:learner-{n}@example.org",
+            context={
+                "instructor": teacher,
+                "contextActivities": {"grouping": [{"id": parent}, {"id": f"{parent}/{n}"}]},
+            },
+        )
+        for n in range(size)
+    ]
+    sent = xapi.post("statements", json=batch).get_json()
+    by_activity = xapi.get(
+        "statements", query_string={"activity": parent, "related_activities": "true"}
+    ).get_json()["statements"]
+    by_agent = xapi.get(
+        "statements", query_string={"agent": json.dumps(teacher), "related_agents": "true"}
+    ).get_json()["statements"]
+    assert sorted(s["id"] for s in by_activity) == sorted(sent)
+    assert sorted(s["id"] for s in by_agent) == sorted(sent)
+    for n, sid in enumerate(sent):
+        own = xapi.get(
+            "statements", query_string={"activity": f"{parent}/{n}", "related_activities": "true"}
+        ).get_json()["statements"]
+        assert [s["id"] for s in own] == [sid], "each statement's rows carry its own key"
 
 
 def test_voided_statement_is_hidden_but_fetchable_by_voided_statement_id(xapi):
