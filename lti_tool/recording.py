@@ -46,5 +46,5 @@ def record(
     """Validate and store statements in the organisation's LRS; returns their ids."""
     for i, statement in enumerate(statements):
         validate_statement(dict(statement), version, path=f"statements[{i}]")
-    principal = principal_for(session, tool_credential(session, org))
+    principal = principal_for(tool_credential(session, org))
     return store_statements(session, principal, statements, version, base_url)

@@ -44,10 +44,14 @@ _TIMESTAMP = re.compile(
 )
 
 
-def _match(value: str) -> re.Match[str]:
+def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError(f"a timestamp is a string, not {type(value).__name__}")
-    match = _TIMESTAMP.fullmatch(value)
+    return value
+
+
+def _match(value: str) -> re.Match[str]:
+    match = _TIMESTAMP.fullmatch(_text(value))
     if match is None:
         raise ValueError(f"not an ISO 8601 / RFC 3339 date-time: {value!r}")
     return match
@@ -110,9 +114,7 @@ def _parsed(value: str) -> tuple[datetime, str | None, bool]:
 
 
 def _read(value: Any) -> tuple[datetime, str | None, bool]:
-    if not isinstance(value, str):
-        raise ValueError(f"a timestamp is a string, not {type(value).__name__}")
-    return _parsed(value)
+    return _parsed(_text(value))
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -161,9 +163,7 @@ def normalise_timestamp(value: str) -> str:
     minutes, so shifting the zone never touches the fraction and no precision is lost. ValueError
     if `value` is not a Timestamp.
     """
-    if not isinstance(value, str):
-        raise ValueError(f"a timestamp is a string, not {type(value).__name__}")
-    return _normalised(value)
+    return _normalised(_text(value))
 
 
 @functools.lru_cache(maxsize=8192)

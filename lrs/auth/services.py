@@ -163,7 +163,7 @@ def principal_of(
     return Principal(pk, key, org_pk, tuple(scopes), label, bool(strip_personal_data), organisation)
 
 
-def principal_for(session: Session, credential: Credential) -> Principal:
+def principal_for(credential: Credential) -> Principal:
     """The Principal of a stored credential (for code that acts as a credential itself)."""
     org = credential.organisation
     return principal_of(

@@ -158,7 +158,7 @@ def seed(session: Session, base_url: str, scale: float = 1.0) -> SeedResult:
                 .where(Credential.key == issued.key)
             )
             assert credential is not None
-            principal = principal_for(session, credential)
+            principal = principal_for(credential)
             statements, managers = _history(
                 rng, programme, organisation.slug, member.headcount, courses, scale
             )

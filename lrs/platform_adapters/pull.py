@@ -87,7 +87,7 @@ def pull_site(
     call = _caller(site, unseal(site.token_sealed, secret_key), allow_private, fetch)
     stored_credential = session.get(Credential, site.credential_pk)
     assert stored_credential is not None
-    credential = principal_for(session, stored_credential)
+    credential = principal_for(stored_credential)
     module_prefix = activity_key(site.root) + "/mod/"
     wanted = [
         key

@@ -85,7 +85,7 @@ def load_definitions(session: Session, programme_pks: list[int] | None = None) -
 
 # Definitions change only when an administrator loads a catalogue, framework or programme;
 # every stored batch needs them. Cached per process, checked by one cheap query per batch
-# (plain SQL: building the expression anew cost more than running it).
+# (plain SQL, so that no expression is built for it on every batch).
 _cache: dict[Any, tuple[tuple[Any, ...], Definitions]] = {}
 _VERSION = text(
     "SELECT (SELECT max(updated_at) FROM programmes), (SELECT count(*) FROM programmes),"

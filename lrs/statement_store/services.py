@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
@@ -98,11 +98,11 @@ def _prepare(
     stored_at: datetime,
     stored: str,
     authority: dict[str, Any],
-    fresh_id: str,
+    fresh_ids: Iterator[str],
 ) -> _Prepared:
     body = normalise_statement_timestamps(normalise_for_storage(raw), version)
     given_id = body.get("id")
-    statement_id = str(given_id).lower() if given_id else fresh_id
+    statement_id = str(given_id).lower() if given_id else next(fresh_ids)
     body["id"] = statement_id
     body["stored"] = stored
     # A missing timestamp (or, in 2.0, a null one) is the stored time (Part 2, 2.4.7).
@@ -202,10 +202,8 @@ def store_statements(
     stored_at = utc_now()
     stored = format_timestamp(stored_at)
     authority = authority_for(credential, base_url)
-    prepared = [
-        _prepare(s, version, stored_at, stored, authority, fresh)
-        for s, fresh in zip(statements, new_statement_ids(len(statements)), strict=True)
-    ]
+    fresh_ids = iter(new_statement_ids(sum(1 for s in statements if not s.get("id"))))
+    prepared = [_prepare(s, version, stored_at, stored, authority, fresh_ids) for s in statements]
 
     seen: dict[str, int] = {}
     repeats: set[int] = set()
