@@ -65,13 +65,12 @@ def _target(launch: Launch) -> str:
     return hashlib.sha256(where.encode()).hexdigest()
 
 
-def _issuers(home_page: str) -> list[str]:
-    bare = home_page.rstrip("/")
-    return [bare, bare + "/"]
-
-
 def queue_scores(session: Session, batch: StoredBatch) -> int:
-    """After-store listener: queue scores for completions of launched courses; how many."""
+    """After-store listener: queue scores for completions of launched courses; how many.
+
+    Listeners see only newly stored statements (never a duplicate), so a statement queues its
+    scores once; the unique (statement_id, target) constraint backs that up.
+    """
     wanted: list[tuple[dict[str, Any], str, str, str]] = []
     for statement in batch.statements:
         if statement["verb"]["id"] not in xapi.COMPLETION_VERBS:
@@ -88,47 +87,42 @@ def queue_scores(session: Session, batch: StoredBatch) -> int:
     wanted = [entry for entry in wanted if entry[3] in catalogue]
     if not wanted:
         return 0
-    queued = 0
     courses = courses_by_activity(session, [iri for *_, iri in wanted])
+    # One query for the whole batch: the newest launch per gradebook target, per learner
+    # (issuer with or without its trailing slash, as the account's homePage may name it).
+    launches = session.execute(
+        select(Launch, Platform.issuer)
+        .join(Platform, Platform.pk == Launch.platform_pk)
+        .where(
+            Launch.org_pk == batch.org_pk,
+            Launch.course_pk.in_({course.pk for course in courses.values()}),
+            Launch.sub.in_({name for _, _, name, _ in wanted}),
+            Launch.message_type == RESOURCE_LINK,
+            or_(Launch.lineitem_url.is_not(None), Launch.lineitems_url.is_not(None)),
+        )
+        .order_by(Launch.pk.desc())
+    )
+    latest: dict[tuple[str, str, int], dict[str, Launch]] = {}
+    for launch, issuer in launches:
+        if SCORE_SCOPE in launch.ags_scopes:
+            learner = (issuer.rstrip("/"), launch.sub, cast(int, launch.course_pk))
+            latest.setdefault(learner, {}).setdefault(_target(launch), launch)
+    queued = 0
     now = datetime.now(UTC)
     for statement, home_page, name, iri in wanted:
         course = courses.get(iri)
         if course is None:
             continue
-        launches = session.scalars(
-            select(Launch)
-            .join(Platform, Platform.pk == Launch.platform_pk)
-            .where(
-                Launch.org_pk == batch.org_pk,
-                Launch.course_pk == course.pk,
-                Launch.sub == name,
-                Launch.message_type == RESOURCE_LINK,
-                Platform.issuer.in_(_issuers(home_page)),
-                or_(Launch.lineitem_url.is_not(None), Launch.lineitems_url.is_not(None)),
-            )
-            .order_by(Launch.pk.desc())
-        )
-        latest: dict[str, Launch] = {}
-        for launch in launches:
-            if SCORE_SCOPE in launch.ags_scopes:
-                latest.setdefault(_target(launch), launch)
+        targets = latest.get((home_page.rstrip("/"), name, course.pk), {})
         given, maximum = xapi.score_for_gradebook(statement.get("result"), SCORE_MAXIMUM)
-        statement_id = uuid.UUID(statement["id"])
-        for target, launch in latest.items():
-            exists = session.scalar(
-                select(ScoreJob.pk).where(
-                    ScoreJob.statement_id == statement_id, ScoreJob.target == target
-                )
-            )
-            if exists is not None:
-                continue
+        for target, launch in targets.items():
             queued += 1
             session.add(
                 ScoreJob(
                     org_pk=launch.org_pk,
                     platform_pk=launch.platform_pk,
                     launch_pk=launch.pk,
-                    statement_id=statement_id,
+                    statement_id=uuid.UUID(statement["id"]),
                     target=target,
                     lineitem_url=launch.lineitem_url,
                     lineitems_url=launch.lineitems_url,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from lrs.auth.models import Credential, Organisation
 from lrs.auth.services import create_credential, principal_for
 from lrs.statement_store.services import store_statements
-from statements.validation import validate_statement
+from statements.validation import validate_statements
 
 TOOL_CREDENTIAL_LABEL = "lti-tool"
 TOOL_SCOPES = ("statements/write", "statements/read")
@@ -44,7 +44,6 @@ def record(
     version: str = "2.0.0",
 ) -> list[str]:
     """Validate and store statements in the organisation's LRS; returns their ids."""
-    for i, statement in enumerate(statements):
-        validate_statement(dict(statement), version, path=f"statements[{i}]")
+    validate_statements([dict(statement) for statement in statements], version)
     principal = principal_for(tool_credential(session, org))
     return store_statements(session, principal, statements, version, base_url)
