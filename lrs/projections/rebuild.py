@@ -110,15 +110,20 @@ def _create_missing_learners(session: Session, verbs: Sequence[str]) -> None:
     )
 
 
-def _relevant_rows(session: Session, verbs: Sequence[str]) -> Iterator[Sequence[Any]]:
-    """(pk, org, actor key, verb, activity, timestamp) of the statements that can give facts,
-    in batches. On PostgreSQL through a server-side cursor of the driver: a million rows pass
-    through no ORM row processing."""
-    where = (
+def _relevant(verbs: Sequence[str]) -> tuple[Any, ...]:
+    """The statements that can give facts (the raw SQL of `_relevant_rows` says the same)."""
+    return (
         Statement.verb_iri.in_(verbs),
         Statement.voided.is_(False),
         Statement.actor_key.is_not(None),
     )
+
+
+def _relevant_rows(session: Session, verbs: Sequence[str]) -> Iterator[Sequence[Any]]:
+    """(pk, org, actor key, verb, activity, timestamp) of the statements that can give facts,
+    in batches. On PostgreSQL through a server-side cursor of the driver: a million rows pass
+    through no ORM row processing."""
+    where = _relevant(verbs)
     columns = (
         Statement.pk,
         Statement.org_pk,
@@ -147,14 +152,8 @@ def _relevant_rows(session: Session, verbs: Sequence[str]) -> Iterator[Sequence[
 
 
 def relevant_count(session: Session, verbs: Sequence[str]) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Statement)
-            .where(Statement.verb_iri.in_(verbs), Statement.voided.is_(False))
-        )
-        or 0
-    )
+    """How many statements `rebuild` will read (the progress bar's length)."""
+    return session.scalar(select(func.count()).select_from(Statement).where(*_relevant(verbs))) or 0
 
 
 def rebuild(

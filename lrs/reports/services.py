@@ -7,7 +7,7 @@ slices of one `ProgrammeFigures`, never disagree and never reveal a suppressed c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -65,9 +65,6 @@ class ProgrammeFigures:
             return None
         return round(top / bottom, SHARE_PLACES)
 
-    def suppressed(self, names: Iterator[str] | list[str]) -> list[str]:
-        return sorted(n for n in names if n in self.hidden)
-
 
 def _months(start: datetime, end: datetime) -> list[str]:
     months = []
@@ -108,24 +105,21 @@ def compute(
     counts = figures.counts
     groups: list[Group] = []
 
-    people = queries.participant_counts(session, programme.pk, org_pks)
-    for index, total in enumerate(("participants", "manager_participants", "first_time")):
-        cells = []
-        for m in members:
-            name = org_cell(m.slug, total if total != "first_time" else "first_time_participants")
-            counts[name] = people.get(m.pk, (0, 0, 0, 0))[index]
-            cells.append(name)
-        key = total if total != "first_time" else "first_time_participants"
-        counts[key] = sum(counts[c] for c in cells)
-        groups.append(Group(key, tuple(cells)))
+    def add_group(total: str, cell: str, by_org: Mapping[int, int]) -> None:
+        """One cell per member organisation (org pk -> count), and their published sum."""
+        cells = tuple(org_cell(m.slug, cell) for m in members)
+        for m, name in zip(members, cells, strict=True):
+            counts[name] = by_org.get(m.pk, 0)
+        counts[total] = sum(counts[c] for c in cells)
+        groups.append(Group(total, cells))
 
+    people = queries.participant_counts(session, programme.pk, org_pks)
+    for index, name in enumerate(
+        ("participants", "manager_participants", "first_time_participants")
+    ):
+        add_group(name, name, {org: row[index] for org, row in people.items()})
     if definition.get("vouchers"):
-        cells = []
-        for m in members:
-            counts[org_cell(m.slug, "vouchers_redeemed")] = people.get(m.pk, (0, 0, 0, 0))[3]
-            cells.append(org_cell(m.slug, "vouchers_redeemed"))
-        counts["vouchers.redeemed"] = sum(counts[c] for c in cells)
-        groups.append(Group("vouchers.redeemed", tuple(cells)))
+        add_group("vouchers.redeemed", "vouchers_redeemed", {o: r[3] for o, r in people.items()})
 
     framework = (
         session.scalar(select(Framework).where(Framework.slug == programme.framework_slug))
@@ -145,13 +139,8 @@ def compute(
         by_org_area = queries.area_counts(session, programme.pk)
         by_item = queries.competency_counts(session, programme.pk, org_pks) if competencies else {}
         for code, _title in figures.areas:
-            cells = []
-            for m in members:
-                name = org_cell(m.slug, f"competency_coverage.{code}")
-                counts[name] = by_org_area.get((m.pk, code), 0)
-                cells.append(name)
-            counts[f"competency_coverage.{code}"] = sum(counts[c] for c in cells)
-            groups.append(Group(f"competency_coverage.{code}", tuple(cells)))
+            name = f"competency_coverage.{code}"
+            add_group(name, name, {o: n for (o, area), n in by_org_area.items() if area == code})
         if competencies:
             for pk, code, _area, _title in figures.items:
                 counts[f"competencies.{code}"] = by_item.get(pk, 0)
@@ -265,13 +254,14 @@ def report(figures: ProgrammeFigures) -> dict[str, Any]:
             code: figures.share(f"competency_coverage.{code}", "participants")
             for code, _title in figures.areas
         }
-    nulls = _null_fields(figures, organisations, voucher_block, coverage)
+    target_rows = targets(figures)
+    nulls = _null_fields(figures, organisations, voucher_block, coverage, target_rows)
     return {
         "programme": figures.programme.slug,
         "as_of": figures.as_of.isoformat(),
         "participants": figures.count("participants"),
         "organisations": organisations,
-        "targets": targets(figures),
+        "targets": target_rows,
         "vouchers": voucher_block,
         "competency_coverage": coverage,
         "suppressed": nulls,
@@ -283,6 +273,7 @@ def _null_fields(
     organisations: list[dict[str, Any]],
     vouchers: dict[str, Any] | None,
     coverage: dict[str, Any] | None,
+    target_rows: list[dict[str, Any]],
 ) -> list[str]:
     """Every figure of the report that is null because of suppression, by path."""
     names: list[str] = []
@@ -306,7 +297,7 @@ def _null_fields(
         names.extend(["vouchers.redeemed", "vouchers.remaining"])
     if coverage is not None:
         names.extend(f"competency_coverage.{a}" for a, v in coverage.items() if v is None)
-    for target in targets(figures):
+    for target in target_rows:
         if target["actual"] is None:
             names.append(f"targets.{target['name']}.actual")
     return sorted(dict.fromkeys(names))
