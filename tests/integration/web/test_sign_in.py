@@ -73,13 +73,28 @@ def test_post_without_csrf_token_is_refused(client, account):
     assert response.status_code == 400
 
 
-def test_next_parameter_cannot_redirect_off_site(client, account):
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "/\t/evil.example/"]
+)
+def test_next_parameter_cannot_redirect_off_site(client, account, target):
+    """Each of these sends a browser to evil.example; the sign-in goes home ("/") instead."""
     token = _csrf(client)
     response = client.post(
-        "/login?next=https://evil.example/",
+        "/login",
+        query_string={"next": target},
         data={"email": "leitung@example.org", "password": account.password, "csrf_token": token},
     )
-    assert response.headers["Location"].startswith("/")
+    assert response.headers["Location"] == "/"
+
+
+def test_next_parameter_to_a_local_page_is_followed(client, account):
+    token = _csrf(client)
+    response = client.post(
+        "/login",
+        query_string={"next": "/password?x=1"},
+        data={"email": "leitung@example.org", "password": account.password, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/password?x=1"
 
 
 def test_pages_carry_security_headers(client):
