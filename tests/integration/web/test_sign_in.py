@@ -7,6 +7,7 @@ import re
 import pytest
 
 from lrs.accounts.services import create_user
+from lrs.web.i18n import localised
 
 
 def _csrf(client, path="/login"):
@@ -110,3 +111,12 @@ def test_browser_gets_an_error_page_and_api_clients_json(client):
     assert "Seite nicht gefunden" in page.get_data(as_text=True)
     api = client.get("/xapi/nowhere", headers={"Accept": "text/html"})
     assert api.mimetype == "application/json"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("de", "Datenschutz"), ("en", "Data protection")])
+def test_language_map_shows_the_entry_of_the_page_language(app, lang, expected):
+    title = {"en-GB": "Data protection", "de-DE": "Datenschutz"}
+    with app.test_request_context(f"/?lang={lang}"):
+        assert localised(title) == expected
+        assert localised({"fr": "Protection des données"}) == "Protection des données"
+        assert localised(None) == ""
