@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,8 +16,16 @@ from lrs.errors import BadRequest, Conflict
 from statements.errors import Problem
 
 MIN_PASSWORD_LENGTH = 12
-# Checked against when the e-mail is unknown, so both answers take the same time.
-_DUMMY_HASH = generate_password_hash("lernspur-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the e-mail is unknown, so both answers take the same time.
+
+    Made at the first such sign-in, not at import: scrypt takes ~0.1 s, which every app start
+    and every command-line call would otherwise pay.
+    """
+    return generate_password_hash("lernspur-timing-equaliser")
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ def create_user(
 def verify_login(session: Session, email: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None

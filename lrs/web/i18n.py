@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 from flask import g, request
 
+from statements.formats import best_language
+
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
 COOKIE = "lang"
@@ -43,11 +45,8 @@ def localised(value: Mapping[str, str] | None) -> str:
     """The best entry of a language map (e.g. a course title) for the current language."""
     if not value:
         return ""
-    lang = current_language()
-    for key, text in value.items():
-        if key.split("-")[0].lower() == lang:
-            return text
-    return next(iter(value.values()))
+    key = best_language(value, [current_language()])
+    return value[key] if key is not None else ""
 
 
 register_translations(

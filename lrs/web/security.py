@@ -55,11 +55,15 @@ def check_csrf() -> None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only local paths are followed after sign-in (no open redirects)."""
+    """Only local paths are followed after sign-in (no open redirects).
+
+    Browsers read a backslash as a slash, so `/\\evil.example` is checked as `//evil.example`.
+    """
     if not target:
         return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    url = target.replace("\\", "/")
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
         return default
     return target
 

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from lrs.accounts.services import create_user
+from lrs.web.i18n import localised
 
 
 def _csrf(client, path="/login"):
@@ -73,13 +74,28 @@ def test_post_without_csrf_token_is_refused(client, account):
     assert response.status_code == 400
 
 
-def test_next_parameter_cannot_redirect_off_site(client, account):
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "/\t/evil.example/"]
+)
+def test_next_parameter_cannot_redirect_off_site(client, account, target):
+    """Each of these sends a browser to evil.example; the sign-in goes home ("/") instead."""
     token = _csrf(client)
     response = client.post(
-        "/login?next=https://evil.example/",
+        "/login",
+        query_string={"next": target},
         data={"email": "leitung@example.org", "password": account.password, "csrf_token": token},
     )
-    assert response.headers["Location"].startswith("/")
+    assert response.headers["Location"] == "/"
+
+
+def test_next_parameter_to_a_local_page_is_followed(client, account):
+    token = _csrf(client)
+    response = client.post(
+        "/login",
+        query_string={"next": "/password?x=1"},
+        data={"email": "leitung@example.org", "password": account.password, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/password?x=1"
 
 
 def test_pages_carry_security_headers(client):
@@ -95,3 +111,12 @@ def test_browser_gets_an_error_page_and_api_clients_json(client):
     assert "Seite nicht gefunden" in page.get_data(as_text=True)
     api = client.get("/xapi/nowhere", headers={"Accept": "text/html"})
     assert api.mimetype == "application/json"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("de", "Datenschutz"), ("en", "Data protection")])
+def test_language_map_shows_the_entry_of_the_page_language(app, lang, expected):
+    title = {"en-GB": "Data protection", "de-DE": "Datenschutz"}
+    with app.test_request_context(f"/?lang={lang}"):
+        assert localised(title) == expected
+        assert localised({"fr": "Protection des données"}) == "Protection des données"
+        assert localised(None) == ""

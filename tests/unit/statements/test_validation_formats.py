@@ -3,6 +3,8 @@ UUIDs, media types, hashes (statements._valid_iri, _valid_langtag, _valid_format
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from statements import _valid_iri
@@ -229,7 +231,7 @@ def test_every_accepted_timestamp_can_be_parsed_by_the_store(value: str) -> None
     """2.0 Part 3, 1.2.7: "An LRS MUST convert Timestamps to UTC rather than rejecting
     Statements that send Timestamps not in UTC form" — so whatever validation accepts,
     statements.timestamps must be able to convert."""
-    parse_timestamp(value)
+    assert parse_timestamp(value).utcoffset() == timedelta(0)
 
 
 @pytest.mark.parametrize(

@@ -477,7 +477,7 @@ def test_every_timestamp_validation_accepts_can_be_converted_by_the_store(value:
     """2.0 Part 3, 1.2.7: "An LRS MUST convert Timestamps to UTC rather than rejecting
     Statements that send Timestamps not in UTC form" — every accepted timestamp converts."""
     if is_timestamp(value, v2=False):
-        parse_timestamp(value)
+        assert parse_timestamp(value).utcoffset() == timedelta(0)
 
 
 @EXAMPLES
