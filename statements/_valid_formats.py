@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from statements.timestamps import parse_timestamp
+
 __all__ = [
     "is_content_type",
     "is_duration",
@@ -62,12 +64,19 @@ def is_timestamp(value: str, v2: bool) -> bool:
     year in the proleptic Gregorian calendar Python's datetime uses); second 60 (a leap second)
     is allowed as RFC 3339, 5.7 allows it. The offsets "-00", "-0000" and "-00:00" are rejected:
     RFC 3339, 4.3 makes "-00:00" mean "local offset unknown", and the conformance suite
-    (XAPI-00123) expects all three refused.
+    (XAPI-00123) expects all three refused. So is an instant that falls outside years
+    0001-9999 once converted to UTC ("0001-01-01T00:00:00+01:00"): the LRS stores and compares
+    Timestamps in UTC and could not represent it.
     """
     if (_TIMESTAMP_2 if v2 else _TIMESTAMP_1).fullmatch(value) is None:
         return False
     if value.endswith(_NEGATIVE_ZERO) or value.startswith("0000"):
         return False
+    if value.startswith(("0001-01-01", "9999-12-31")):
+        try:
+            parse_timestamp(value)
+        except ValueError:
+            return False
     day = value[8:10]
     if day > "28":
         month = int(value[5:7])
