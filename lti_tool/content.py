@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lrs.auth.models import Credential, Organisation
+from lrs.auth.models import Organisation
 from lrs.auth.services import create_credential
 from lrs.errors import Forbidden
 from lrs.statement_store.hooks import StoredBatch
@@ -66,8 +66,7 @@ def issue_content_launch(
     issued = create_credential(
         session, org, list(CONTENT_SCOPES), label=CONTENT_CREDENTIAL_LABEL, expires_at=expires_at
     )
-    credential = session.scalar(select(Credential).where(Credential.key == issued.key))
-    assert credential is not None
+    credential = issued.credential
     session.add(
         ContentCredential(
             credential_pk=credential.pk,

@@ -31,8 +31,7 @@ def tool_credential(session: Session, org: Organisation) -> Credential:
     credential = session.scalar(query.order_by(Credential.pk))
     if credential is None:
         issued = create_credential(session, org, list(TOOL_SCOPES), label=TOOL_CREDENTIAL_LABEL)
-        credential = session.scalar(select(Credential).where(Credential.key == issued.key))
-    assert credential is not None
+        credential = issued.credential
     return credential
 
 

@@ -27,6 +27,7 @@ class IssuedCredential:
     secret: str
     org: str
     scopes: list[str]
+    credential: Credential  # the stored row (its secret only as a hash)
 
 
 def _hash_secret(secret: str) -> str:
@@ -75,20 +76,22 @@ def create_credential(
         )
     key = secrets.token_hex(16)
     secret = secrets.token_urlsafe(32)
-    session.add(
-        Credential(
-            org_pk=org.pk,
-            key=key,
-            secret_hash=_hash_secret(secret),
-            scopes=list(dict.fromkeys(scopes)),
-            label=label,
-            strip_personal_data=strip_personal_data,
-            created_at=datetime.now(UTC),
-            expires_at=expires_at,
-        )
+    credential = Credential(
+        org_pk=org.pk,
+        organisation=org,
+        key=key,
+        secret_hash=_hash_secret(secret),
+        scopes=list(dict.fromkeys(scopes)),
+        label=label,
+        strip_personal_data=strip_personal_data,
+        created_at=datetime.now(UTC),
+        expires_at=expires_at,
     )
+    session.add(credential)
     session.flush()
-    return IssuedCredential(key=key, secret=secret, org=org.slug, scopes=list(scopes))
+    return IssuedCredential(
+        key=key, secret=secret, org=org.slug, scopes=list(scopes), credential=credential
+    )
 
 
 @dataclass(frozen=True)

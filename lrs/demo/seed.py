@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import delete, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from lrs.accounts.models import User
 from lrs.auth.models import Credential, Organisation
@@ -152,13 +152,7 @@ def seed(session: Session, base_url: str, scale: float = 1.0) -> SeedResult:
             organisation = session.get(Organisation, member.org_pk)
             assert organisation is not None
             issued = create_credential(session, organisation, ["all"], label=LABEL)
-            credential = session.scalar(
-                select(Credential)
-                .options(joinedload(Credential.organisation))
-                .where(Credential.key == issued.key)
-            )
-            assert credential is not None
-            principal = principal_for(credential)
+            principal = principal_for(issued.credential)
             statements, managers = _history(
                 rng, programme, organisation.slug, member.headcount, courses, scale
             )

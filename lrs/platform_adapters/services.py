@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from adapters.moodle.activities import course_iri, parse_activity
 from adapters.urls import activity_key, canonical_root, root_key
-from lrs.auth.models import Credential, Organisation
+from lrs.auth.models import Organisation
 from lrs.auth.services import create_credential
 from lrs.catalogue.models import CatalogueCourse
 from lrs.catalogue.services import course_by_slug
@@ -47,8 +47,7 @@ def add_moodle_site(
     issued = create_credential(
         session, org, ["statements/write"], label=f"Moodle web services ({root})"
     )
-    credential = session.scalar(select(Credential).where(Credential.key == issued.key))
-    assert credential is not None
+    credential = issued.credential
     site = MoodleSite(
         org_pk=org.pk,
         root=root,
