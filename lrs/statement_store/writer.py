@@ -12,8 +12,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, bindparam, cast, delete, insert, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, ColumnElement, Text, bindparam, cast, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -45,7 +44,7 @@ def _returning_insert(postgres: bool) -> Any:
     # The body is already JSON text: bind it as text, so it is not encoded a second time.
     body: Any = bindparam("body", type_=Text())
     values: dict[str, Any] = {c: bindparam(c) for c in STATEMENT_COLUMNS if c != "pk"}
-    values["body"] = cast(body, JSONB) if postgres else body
+    values["body"] = cast(body, JSON) if postgres else body
     return insert(Statement).values(values).returning(Statement.pk, sort_by_parameter_order=True)
 
 
