@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -20,6 +21,21 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         from lrs.wsgi import app
 
         return app
+
+
+# Objects per generation-0 collection. A batch of 100 statements allocates tens of thousands
+# of short-lived dicts and strings; with Python's default (700) the cyclic collector ran about
+# 7 times per batch, 11-12 µs of CPU per statement stored (measured with gc.callbacks).
+GC_THRESHOLD = 20_000
+
+
+def tune_gc() -> None:
+    """Once the app is imported: keep what start-up made out of every later collection
+    (gc.freeze), and collect young objects less often. Request garbage is acyclic and freed by
+    reference counting; the collector only finds the rare cycle, a little later."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
