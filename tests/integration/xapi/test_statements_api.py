@@ -188,8 +188,9 @@ def test_related_agents_matches_instructor(xapi):
 @pytest.mark.parametrize("size", [1, COPY_FROM, COPY_FROM + 5])
 def test_related_filters_find_every_statement_of_a_batch_whatever_its_size(xapi, size):
     """Part 3, 2.1.3: related_activities and related_agents match context activities and
-    instructors. Small requests are written with INSERT … RETURNING, large ones on PostgreSQL
-    with COPY: both must write every statement's filter rows under its own key."""
+    instructors. On PostgreSQL small requests are written with one INSERT … WITH (side rows
+    matched to their statement by id), large ones with COPY; on SQLite with INSERT …
+    RETURNING: each must write every statement's filter rows under its own key."""
     parent = f"https://lernspur.de/xapi/activities/programme/{new_id()}"
     teacher = {"mbox": f"mailto:{new_id()}@example.org"}
     batch = [
