@@ -101,8 +101,7 @@ class _Json:
         return literal("$" + "".join(f'."{segment}"' for segment in path))
 
     def base(self, column: Any) -> Any:
-        # Bodies are stored as `json` (migration 0012); the operators below are JSONB's.
-        return cast(column, JSONB) if self.pg else type_coerce(column, Text)
+        return type_coerce(column, JSONB) if self.pg else type_coerce(column, Text)
 
     def value(self, base: Any, path: FieldPath) -> Any:
         """The JSON value itself (jsonb / JSON text); NULL when missing."""

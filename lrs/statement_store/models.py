@@ -1,10 +1,8 @@
 """Tables of the statement store.
 
-The full statement is kept as JSON text (PostgreSQL's `json`: checked on the way in but not
-converted to JSONB, since it is written once, returned as stored, and only the Learning Locker
-aggregation reads into it, which casts). The columns beside it are what the GET /statements
-filters need, indexed per organisation. Related-agent and related-activity filters go through
-side tables, never through JSON scans.
+The full statement is kept as JSON (JSONB on PostgreSQL); the columns beside it are what the
+GET /statements filters need, indexed per organisation. Related-agent and related-activity
+filters go through side tables, never through JSON scans.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     ForeignKey,
@@ -74,8 +71,7 @@ class Statement(Base):
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime())
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[str] = mapped_column(String(16))
-    # `json`, not `jsonb` (migration 0012): cheaper to store and to return as text.
-    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    body: Mapped[dict[str, Any]] = mapped_column(JSONType)
 
 
 class StatementAgent(Base):

@@ -60,11 +60,12 @@ COPY_TYPES = {
         "timestamptz",
         "bool",
         "text",
-        "text",  # the body: JSON text already, received by the json column as it is
+        "bytea",  # the body: jsonb's binary format, version byte 1 and the JSON text
     ),
     "statement_agents": ("int8", "int4", "text", "bool"),
     "statement_activities": ("int8", "int4", "text"),
 }
+JSONB_VERSION = b"\x01"
 _UUID_COLUMNS = tuple(
     STATEMENT_COLUMNS.index(c) for c in ("statement_id", "object_ref", "registration")
 )
@@ -116,7 +117,7 @@ def insert_rows(
             session,
             "statements",
             STATEMENT_COLUMNS,
-            (_uuids_as_objects([row[c] for c in STATEMENT_COLUMNS]) for row in statements),
+            (_binary_values([row[c] for c in STATEMENT_COLUMNS]) for row in statements),
         )
     else:
         pks = list(
@@ -153,7 +154,7 @@ def _small_insert_sql(statements: int, agents: int, activities: int) -> str:
     agent row, then (statement id, Activity id) per activity row). The side rows find their
     statement's new pk through its id, unique in a batch (the store refuses repeats)."""
     columns = STATEMENT_COLUMNS[1:]
-    row = "(" + ", ".join("%s::json" if c == "body" else "%s" for c in columns) + ")"
+    row = "(" + ", ".join("%s::jsonb" if c == "body" else "%s" for c in columns) + ")"
     sql = [
         # Built from constants and counts only; every value is a parameter.
         f"WITH s AS (INSERT INTO statements ({', '.join(columns)}) VALUES "  # noqa: S608
@@ -216,7 +217,10 @@ def _with_uuids(row: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-def _uuids_as_objects(values: list[Any]) -> list[Any]:
+def _binary_values(values: list[Any]) -> list[Any]:
+    """A statement row's values as binary COPY wants them: uuid objects, and the body in
+    jsonb's binary format (a version byte, 1, then the JSON text) sent as raw bytes."""
+    values[-1] = JSONB_VERSION + values[-1].encode()
     for i in _UUID_COLUMNS:
         if values[i] is not None:
             values[i] = uuid.UUID(values[i])
