@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from lrs.auth.services import authenticated_value, read_with_authentication
 from lrs.catalogue.models import CatalogueCourse
 from lrs.competencies.models import Framework, FrameworkItem
 from lrs.db import first_row
@@ -88,8 +89,8 @@ def load_definitions(session: Session, programme_pks: list[int] | None = None) -
 # every stored batch needs them. Cached per process, checked by one cheap query per batch:
 # plain SQL returning one text column, on the driver's cursor on PostgreSQL (about 50 µs of
 # client CPU against 160 µs for the same seven columns through SQLAlchemy, measured).
-_cache: dict[Any, tuple[Any, Definitions]] = {}
-_VERSION = text(
+_cache: dict[Any, tuple[tuple[Any, ...], Definitions]] = {}
+_VERSION_SQL = (
     "SELECT coalesce(CAST((SELECT max(updated_at) FROM programmes) AS TEXT), '')"
     " || '/' || (SELECT count(*) FROM programmes)"
     " || '/' || (SELECT count(*) FROM programme_members)"
@@ -98,10 +99,17 @@ _VERSION = text(
     " || '/' || coalesce(CAST((SELECT max(updated_at) FROM framework_items) AS TEXT), '')"
     " || '/' || (SELECT count(*) FROM framework_items)"
 )
+_VERSION = text(_VERSION_SQL)
+# An xAPI request reads the version with its authentication, in the same transaction, a
+# moment before its statements are stored; other writers (CLI, the Moodle pull) ask here.
+read_with_authentication("definitions_version", _VERSION_SQL)
 
 
-def _version(session: Session) -> Any:
-    return first_row(session, _VERSION, {})
+def _version(session: Session) -> tuple[Any, ...]:
+    try:
+        return (authenticated_value(session, "definitions_version"),)
+    except KeyError:
+        return tuple(first_row(session, _VERSION, {}))
 
 
 def current_definitions(session: Session) -> Definitions:
