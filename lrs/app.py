@@ -15,8 +15,6 @@ from lrs.errors import error_response, register_error_handlers, unavailable_resp
 
 logger = logging.getLogger(__name__)
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment, with `config_override` applied last."""
@@ -74,7 +72,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _write_intent() -> None:
-        db.sqlite_write_intent.set(request.method not in SAFE_METHODS)
+        db.sqlite_write_intent.set(request.method not in db.SAFE_METHODS)
 
     @app.after_request
     def _commit(response: Response) -> Response:

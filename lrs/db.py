@@ -43,6 +43,9 @@ NAMING_CONVENTION = {
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
+# Requests with these methods only read.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 # SQLite takes its write lock lazily; a request that reads and then writes would fail with
 # "database is locked" instead of waiting. Writing requests therefore begin IMMEDIATE.
 sqlite_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(

@@ -147,17 +147,18 @@ AUTHENTICATION_VALUES = "lernspur.authentication_values"
 
 
 def read_with_authentication(name: str, scalar_sql: str) -> None:
-    """Have each authentication also run `scalar_sql` (a one-value SELECT). Its value, read in
-    the request's transaction before anything else, is in the session's
-    `info[AUTHENTICATION_VALUES][name]` (`authenticated_value`). Register at import time."""
+    """Have each authentication of a writing request also run `scalar_sql` (a one-value
+    SELECT). Its value, read in the request's transaction before anything else, is in the
+    session's `info[AUTHENTICATION_VALUES][name]` (`authenticated_value`). Register at import
+    time."""
     if _with_authentication.get(name) != scalar_sql:
         _with_authentication[name] = scalar_sql
         _authentication_query.cache_clear()
 
 
-@lru_cache(maxsize=1)
-def _authentication_query() -> tuple[Select[Any], tuple[str, ...]]:
-    names = tuple(_with_authentication)
+@lru_cache(maxsize=2)
+def _authentication_query(writing: bool) -> tuple[Select[Any], tuple[str, ...]]:
+    names = tuple(_with_authentication) if writing else ()
     extra: list[Any] = [literal_column(f"({_with_authentication[n]})").label(n) for n in names]
     return _AUTHENTICATE.add_columns(*extra), names
 
@@ -167,9 +168,10 @@ def authenticated_value(session: Session, name: str) -> Any:
     return session.info[AUTHENTICATION_VALUES][name]
 
 
-def authenticate(session: Session, key: str, secret: str) -> Principal | None:
-    """The active (not revoked, not expired) credential with this key and secret, or None."""
-    query, names = _authentication_query()
+def authenticate(session: Session, key: str, secret: str, writing: bool = True) -> Principal | None:
+    """The active (not revoked, not expired) credential with this key and secret, or None.
+    Reads the values registered with `read_with_authentication` when `writing`."""
+    query, names = _authentication_query(writing)
     row = first_row(session, query, {"key": key, "now": datetime.now(UTC)})
     if row is None:
         return None
