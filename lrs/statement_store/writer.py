@@ -4,8 +4,8 @@
   writes the statements and their side rows, sent on the driver's cursor: one round trip,
   and a quarter of the client CPU of the same through SQLAlchemy and executemany (126 against
   433 µs for one statement with two side rows, measured).
-- Larger batches on PostgreSQL allocate a range of keys from the sequence and COPY the rows,
-  the fastest way into PostgreSQL once there are more than a few.
+- Larger batches on PostgreSQL allocate a range of keys from the sequence and COPY the rows in
+  the binary format, the fastest way into PostgreSQL once there are more than a few.
 - SQLite, where a round trip is a function call: INSERT … RETURNING, which hands back the new
   primary keys for the side rows.
 """
@@ -66,9 +66,7 @@ COPY_TYPES = {
     "statement_activities": ("int8", "int4", "text"),
 }
 JSONB_VERSION = b"\x01"
-_UUID_COLUMNS = tuple(
-    STATEMENT_COLUMNS.index(c) for c in ("statement_id", "object_ref", "registration")
-)
+UUID_COLUMNS = ("statement_id", "object_ref", "registration")
 
 
 # SQLite. The body is already JSON text: bound as text, so it is not encoded a second time.
@@ -85,13 +83,6 @@ _RETURNING = (
 )
 
 
-def _allocate_pks(session: Session, count: int) -> list[int]:
-    sql = "SELECT nextval('statements_pk_seq') FROM generate_series(1, %s)"
-    with driver_cursor(session, sql) as cur:
-        cur.execute(sql, (count,))
-        return [row[0] for row in cur.fetchall()]
-
-
 def insert_rows(
     session: Session,
     org_pk: int,
@@ -100,29 +91,31 @@ def insert_rows(
     activities: Sequence[Sequence[str]],
 ) -> list[int]:
     """Insert statements and, per statement, its filter rows: (agent key, related) pairs and
-    related Activity ids. Returns the statements' pks."""
+    related Activity ids. Returns the statements' pks. The statement rows (dicts with the
+    `STATEMENT_COLUMNS` but `pk`, ids as text) are the caller's to give away: they are
+    changed in place."""
     if not statements:
         return []
     session.flush()
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres and len(statements) <= COPY_FROM:
-        return _insert_small(session, org_pk, statements, agents, activities)
-    copy = postgres
-    connection = session.connection()
-    if copy:
-        pks = _allocate_pks(session, len(statements))
-        for pk, row in zip(pks, statements, strict=True):
-            row["pk"] = pk
-        _copy_rows(
-            session,
-            "statements",
-            STATEMENT_COLUMNS,
-            (_binary_values([row[c] for c in STATEMENT_COLUMNS]) for row in statements),
-        )
-    else:
-        pks = list(
-            connection.execute(_RETURNING, [_with_uuids(row) for row in statements]).scalars().all()
-        )
+    for row in statements:
+        for column in UUID_COLUMNS:
+            if row[column] is not None:
+                row[column] = uuid.UUID(row[column])
+    if session.get_bind().dialect.name != "postgresql":
+        return _insert_returning(session, org_pk, statements, agents, activities)
+    if len(statements) <= COPY_FROM:
+        return _insert_with(session, statements, agents, activities)
+    return _insert_copy(session, org_pk, statements, agents, activities)
+
+
+def _side_rows(
+    pks: Sequence[int],
+    org_pk: int,
+    agents: Sequence[Sequence[tuple[str, bool]]],
+    activities: Sequence[Sequence[str]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The statement_agents and statement_activities rows (values in `AGENT_COLUMNS`' and
+    `ACTIVITY_COLUMNS`' order) of statements with these pks."""
     agent_rows = [
         (pk, org_pk, key, related)
         for pk, pairs in zip(pks, agents, strict=True)
@@ -131,15 +124,24 @@ def insert_rows(
     activity_rows = [
         (pk, org_pk, iri) for pk, iris in zip(pks, activities, strict=True) for iri in iris
     ]
+    return agent_rows, activity_rows
+
+
+def _insert_returning(
+    session: Session,
+    org_pk: int,
+    statements: Sequence[dict[str, Any]],
+    agents: Sequence[Sequence[tuple[str, bool]]],
+    activities: Sequence[Sequence[str]],
+) -> list[int]:
+    connection = session.connection()
+    pks = list(connection.execute(_RETURNING, list(statements)).scalars().all())
+    agent_rows, activity_rows = _side_rows(pks, org_pk, agents, activities)
     for model, columns, rows in (
         (StatementAgent, AGENT_COLUMNS, agent_rows),
         (StatementActivity, ACTIVITY_COLUMNS, activity_rows),
     ):
-        if not rows:
-            continue
-        if copy:
-            _copy_rows(session, model.__tablename__, columns, rows)
-        else:
+        if rows:
             connection.execute(
                 insert(model.__table__),  # type: ignore[arg-type]
                 [dict(zip(columns, row, strict=True)) for row in rows],
@@ -147,84 +149,98 @@ def insert_rows(
     return pks
 
 
-@lru_cache(maxsize=256)
-def _small_insert_sql(statements: int, agents: int, activities: int) -> str:
-    """INSERT … WITH for this many statements, agent rows and activity rows (positional
-    parameters: the statements' columns row by row, then (statement id, key, related) per
-    agent row, then (statement id, Activity id) per activity row). The side rows find their
-    statement's new pk through its id, unique in a batch (the store refuses repeats)."""
-    columns = STATEMENT_COLUMNS[1:]
-    row = "(" + ", ".join("%s::jsonb" if c == "body" else "%s" for c in columns) + ")"
-    sql = [
-        # Built from constants and counts only; every value is a parameter.
-        f"WITH s AS (INSERT INTO statements ({', '.join(columns)}) VALUES "  # noqa: S608
-        + ", ".join([row] * statements)
-        + " RETURNING pk, statement_id)"
-    ]
-    if agents:
-        values = ", ".join(["(%s::uuid, %s::text, %s::boolean)"] * agents)
-        sql.append(
-            ", g AS (INSERT INTO statement_agents (statement_pk, org_pk, agent_key, related)"  # noqa: S608
-            f" SELECT s.pk, s_org.org_pk, v.agent_key, v.related FROM (VALUES {values})"
-            " AS v(statement_id, agent_key, related) JOIN s ON s.statement_id = v.statement_id"
-            " CROSS JOIN (SELECT %s::integer AS org_pk) AS s_org)"
-        )
-    if activities:
-        values = ", ".join(["(%s::uuid, %s::text)"] * activities)
-        sql.append(
-            ", a AS (INSERT INTO statement_activities (statement_pk, org_pk, activity_iri)"  # noqa: S608
-            f" SELECT s.pk, s_org.org_pk, v.activity_iri FROM (VALUES {values})"
-            " AS v(statement_id, activity_iri) JOIN s ON s.statement_id = v.statement_id"
-            " CROSS JOIN (SELECT %s::integer AS org_pk) AS s_org)"
-        )
-    sql.append(" SELECT pk, statement_id::text FROM s")
-    return "".join(sql)
-
-
-def _insert_small(
+def _insert_copy(
     session: Session,
     org_pk: int,
     statements: Sequence[dict[str, Any]],
     agents: Sequence[Sequence[tuple[str, bool]]],
     activities: Sequence[Sequence[str]],
 ) -> list[int]:
+    sql = "SELECT nextval('statements_pk_seq') FROM generate_series(1, %s)"
+    with driver_cursor(session, sql) as cur:
+        cur.execute(sql, (len(statements),))
+        pks = [row[0] for row in cur.fetchall()]
+    for pk, row in zip(pks, statements, strict=True):
+        row["pk"] = pk
+        # jsonb's binary format: a version byte, then the JSON text, sent as raw bytes.
+        row["body"] = JSONB_VERSION + row["body"].encode()
+    _copy_rows(
+        session,
+        "statements",
+        STATEMENT_COLUMNS,
+        ([r[c] for c in STATEMENT_COLUMNS] for r in statements),
+    )
+    agent_rows, activity_rows = _side_rows(pks, org_pk, agents, activities)
+    if agent_rows:
+        _copy_rows(session, "statement_agents", AGENT_COLUMNS, agent_rows)
+    if activity_rows:
+        _copy_rows(session, "statement_activities", ACTIVITY_COLUMNS, activity_rows)
+    return pks
+
+
+def _side_insert(name: str, table: str, columns: str, types: Sequence[str], count: int) -> str:
+    """A CTE `name` inserting `count` side rows of `table` (`columns` after statement_pk and
+    org_pk); each VALUES row starts with its statement's id, which finds the new pk in `s`."""
+    row = "(%s::uuid, " + ", ".join(f"%s::{t}" for t in types) + ")"
+    values = ", ".join([row] * count)
+    names = ", ".join(f"v.{c.strip()}" for c in columns.split(","))
+    return (
+        f", {name} AS (INSERT INTO {table} (statement_pk, org_pk, {columns})"  # noqa: S608
+        f" SELECT s.pk, s.org_pk, {names} FROM (VALUES {values}) AS v(statement_id, {columns})"
+        " JOIN s ON s.statement_id = v.statement_id)"
+    )
+
+
+@lru_cache(maxsize=256)
+def _insert_with_sql(statements: int, agents: int, activities: int) -> str:
+    """INSERT … WITH for this many statements, agent rows and activity rows. Built from
+    constants and counts only; every value is a positional parameter: the statements' columns
+    row by row, then (statement id, key, related) per agent row, then (statement id, Activity
+    id) per activity row."""
+    columns = STATEMENT_COLUMNS[1:]
+    row = "(" + ", ".join("%s::jsonb" if c == "body" else "%s" for c in columns) + ")"
+    sql = (
+        f"WITH s AS (INSERT INTO statements ({', '.join(columns)}) VALUES "  # noqa: S608
+        + ", ".join([row] * statements)
+        + " RETURNING pk, org_pk, statement_id)"
+    )
+    if agents:
+        sql += _side_insert(
+            "g", "statement_agents", "agent_key, related", ("text", "boolean"), agents
+        )
+    if activities:
+        sql += _side_insert("a", "statement_activities", "activity_iri", ("text",), activities)
+    sql += " SELECT pk, statement_id FROM s"
+    return sql
+
+
+def _insert_with(
+    session: Session,
+    statements: Sequence[dict[str, Any]],
+    agents: Sequence[Sequence[tuple[str, bool]]],
+    activities: Sequence[Sequence[str]],
+) -> list[int]:
+    """Small requests on PostgreSQL: statements and side rows in one statement. The side rows
+    find their statement's new pk through its id, unique in a batch (the store refuses
+    repeats)."""
     params: list[Any] = [row[c] for row in statements for c in STATEMENT_COLUMNS[1:]]
-    agent_count = activity_count = 0
-    for row, pairs in zip(statements, agents, strict=True):
-        for key, related in pairs:
-            params += (row["statement_id"], key, related)
-            agent_count += 1
-    if agent_count:
-        params.append(org_pk)
-    for row, iris in zip(statements, activities, strict=True):
-        for iri in iris:
-            params += (row["statement_id"], iri)
-            activity_count += 1
-    if activity_count:
-        params.append(org_pk)
-    sql = _small_insert_sql(len(statements), agent_count, activity_count)
+    agent_values = [
+        (row["statement_id"], key, related)
+        for row, pairs in zip(statements, agents, strict=True)
+        for key, related in pairs
+    ]
+    activity_values = [
+        (row["statement_id"], iri)
+        for row, iris in zip(statements, activities, strict=True)
+        for iri in iris
+    ]
+    for values in (*agent_values, *activity_values):
+        params.extend(values)
+    sql = _insert_with_sql(len(statements), len(agent_values), len(activity_values))
     with driver_cursor(session, sql) as cur:
         cur.execute(sql, params)
         pk_of = {sid: pk for pk, sid in cur.fetchall()}
     return [pk_of[row["statement_id"]] for row in statements]
-
-
-def _with_uuids(row: dict[str, Any]) -> dict[str, Any]:
-    converted = dict(row)
-    for column in ("statement_id", "object_ref", "registration"):
-        if converted[column] is not None:
-            converted[column] = uuid.UUID(converted[column])
-    return converted
-
-
-def _binary_values(values: list[Any]) -> list[Any]:
-    """A statement row's values as binary COPY wants them: uuid objects, and the body in
-    jsonb's binary format (a version byte, 1, then the JSON text) sent as raw bytes."""
-    values[-1] = JSONB_VERSION + values[-1].encode()
-    for i in _UUID_COLUMNS:
-        if values[i] is not None:
-            values[i] = uuid.UUID(values[i])
-    return values
 
 
 def _copy_rows(
