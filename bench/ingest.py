@@ -32,8 +32,9 @@ from common import (
 
 class Client:
     """A minimal HTTP/1.1 client for the load: each request is prepared bytes, the response is
-    read by Content-Length. http.client spent ~0.33 ms of CPU per request, on the same two
-    cores as the server it measures; this spends a small fraction of that."""
+    read by Content-Length. http.client spent ~0.33 ms of CPU per request on the same two
+    cores as the server it measures (the whole client process: 1.89 s of CPU in a 12 s run of
+    single-statement POSTs; with this client 0.83 s, start-up and body generation included)."""
 
     def __init__(self, url: str) -> None:
         parsed = urllib.parse.urlsplit(url)

@@ -14,6 +14,7 @@ bp = Blueprint("xapi", __name__)
 
 # `/data/xAPI` is where Learning Locker serves xAPI; ILIAS and Moodle admins copy that path.
 XAPI_PREFIXES = ("/xapi", "/data/xAPI")
+_XAPI_PATHS = tuple(f"{prefix}/" for prefix in XAPI_PREFIXES)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -25,7 +26,7 @@ class SessionInterface(SecureCookieSessionInterface):
     """
 
     def open_session(self, app: Flask, request: Any) -> Any:
-        if request.path.startswith(XAPI_PREFIXES):
+        if request.path.startswith(_XAPI_PATHS):
             return None  # Flask then makes a null session
         return super().open_session(app, request)
 

@@ -10,8 +10,10 @@ def test_xapi_requests_get_the_null_session_and_pages_a_real_one(app):
     for path in ("/xapi/statements", "/data/xAPI/statements"):
         with app.test_request_context(path):
             assert isinstance(flask.session, NullSession)
+    for path in ("/login", "/xapi-guide"):  # only the prefixes as path segments
+        with app.test_request_context(path):
+            assert not isinstance(flask.session, NullSession)
     with app.test_request_context("/login"):
-        assert not isinstance(flask.session, NullSession)
         flask.session["csrf"] = "token"
         assert flask.session["csrf"] == "token"
 
