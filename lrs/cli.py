@@ -181,6 +181,29 @@ def credentials_create(
     )
 
 
+@credentials.command("revoke")
+@click.argument("key")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def credentials_revoke(key: str, as_json: bool) -> None:
+    """End the credential with KEY: its next request is refused."""
+    from lrs.auth.services import revoke_credential
+    from lrs.db import session_scope
+
+    app = app_for_cli()
+    try:
+        with session_scope(app) as session:
+            revoked = revoke_credential(session, key)
+            revoked_at = revoked.revoked_at
+    except LernspurError as exc:
+        fail(exc)
+    assert revoked_at is not None
+    emit(
+        {"key": key, "revoked_at": revoked_at.isoformat()},
+        as_json,
+        f"Revoked credential {key} ({revoked_at.isoformat()}).",
+    )
+
+
 @main.group()
 def demo() -> None:
     """The demo organisation for a first look (`make run`)."""

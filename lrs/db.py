@@ -180,9 +180,11 @@ def init_app(app: Flask) -> None:
     else:
         engine = make_engine(app.config["DATABASE_URL"])
         factory = sessionmaker(bind=engine, expire_on_commit=False)
+    from lrs.auth.recall import install_authentication_memory
     from lrs.statement_store.activities import install_definition_cache
 
     install_definition_cache(factory)
+    install_authentication_memory(factory)
     app.extensions["lernspur.db"] = Database(engine=engine, session_factory=factory)
     app.teardown_appcontext(_close_session)
 
@@ -228,11 +230,47 @@ def commit_request_session() -> None:
         sess.close()
 
 
-def _close_session(_exc: BaseException | None) -> None:
+def discard_request_session() -> None:
+    """Roll back and close this request's session; the next `session()` opens a new one."""
     sess: Session | None = g.pop("db_session", None)
     if sess is not None:
         sess.rollback()
         sess.close()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    discard_request_session()
+
+
+@contextmanager
+def autocommit_statement(session: Session) -> Iterator[bool]:
+    """For a unit of work that is one SQL statement, sent on `driver_cursor`: run it outside a
+    transaction, where that is possible, and say whether it is.
+
+    A single statement is atomic by itself, and in autocommit it is durable once answered
+    (synchronous_commit): BEGIN and COMMIT would add two round trips and nothing else. It
+    is possible on PostgreSQL, for a session of the application's engine (not one joined to
+    an outer transaction, as in tests) whose connection has sent nothing in this transaction.
+    The session must send nothing more before it commits.
+    """
+    import psycopg.pq
+
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    if (
+        connection.dialect.name != "postgresql"
+        or not isinstance(session.get_bind(), Engine)
+        or raw.autocommit  # type: ignore[union-attr]
+        or raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE  # type: ignore[union-attr]
+    ):
+        yield False
+        return
+    raw.autocommit = True  # type: ignore[union-attr]
+    try:
+        yield True
+    finally:
+        if not raw.closed:  # type: ignore[union-attr]
+            raw.autocommit = False  # type: ignore[union-attr]
 
 
 @contextmanager

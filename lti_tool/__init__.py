@@ -51,9 +51,21 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("LTI_CONTENT_CREDENTIAL_HOURS", 4)
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
-    register_after_store(refuse_foreign_actors)
-    register_after_store(_queue_scores)
+    register_after_store(_by_content_credential)(refuse_foreign_actors)
+    register_after_store(_wants_scores)(_queue_scores)
     app.after_request(_work_after_response)
+
+
+def _by_content_credential(_session: Any, batch: StoredBatch) -> bool:
+    from lti_tool.content import is_content_credential
+
+    return is_content_credential(batch.credential)
+
+
+def _wants_scores(session: Any, batch: StoredBatch) -> bool:
+    from lti_tool.grades import scores_wanted
+
+    return bool(scores_wanted(session, batch))
 
 
 def _queue_scores(session: Any, batch: StoredBatch) -> None:

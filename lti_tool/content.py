@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lrs.auth.models import Organisation
-from lrs.auth.services import create_credential
+from lrs.auth.services import Principal, create_credential
 from lrs.errors import Forbidden
 from lrs.statement_store.hooks import StoredBatch
 from lti_tool.models import ContentCredential, Launch
@@ -100,10 +100,14 @@ def issue_content_launch(
     )
 
 
+def is_content_credential(credential: Principal) -> bool:
+    """Was `credential` issued to content launched through LTI (`issue_content_credential`)?"""
+    return credential.label == CONTENT_CREDENTIAL_LABEL
+
+
 def refuse_foreign_actors(session: Session, batch: StoredBatch) -> None:
-    """After-store listener: a content credential writes about its own learner only."""
-    if batch.credential.label != CONTENT_CREDENTIAL_LABEL:
-        return
+    """After-store listener (for content credentials): a content credential writes about its
+    own learner only."""
     bound = session.scalar(
         select(ContentCredential).where(ContentCredential.credential_pk == batch.credential.pk)
     )

@@ -65,12 +65,11 @@ def _target(launch: Launch) -> str:
     return hashlib.sha256(where.encode()).hexdigest()
 
 
-def queue_scores(session: Session, batch: StoredBatch) -> int:
-    """After-store listener: queue scores for completions of launched courses; how many.
-
-    Listeners see only newly stored statements (never a duplicate), so a statement queues its
-    scores once; the unique (statement_id, target) constraint backs that up.
-    """
+def scores_wanted(
+    session: Session, batch: StoredBatch
+) -> list[tuple[dict[str, Any], str, str, str]]:
+    """The batch's completions of catalogue courses, with the learner's account (homePage,
+    name) and the course's Activity id: the statements that may queue scores."""
     wanted: list[tuple[dict[str, Any], str, str, str]] = []
     for statement in batch.statements:
         if statement["verb"]["id"] not in xapi.COMPLETION_VERBS:
@@ -81,10 +80,19 @@ def queue_scores(session: Session, batch: StoredBatch) -> int:
             continue
         wanted.append((statement, str(account["homePage"]), str(account["name"]), obj["id"]))
     if not wanted:
-        return 0
+        return []
     # Only catalogue courses are launched through LTI; the cached definitions know them all.
     catalogue = definitions_for(session, batch).catalogue
-    wanted = [entry for entry in wanted if entry[3] in catalogue]
+    return [entry for entry in wanted if entry[3] in catalogue]
+
+
+def queue_scores(session: Session, batch: StoredBatch) -> int:
+    """After-store listener: queue scores for completions of launched courses; how many.
+
+    Listeners see only newly stored statements (never a duplicate), so a statement queues its
+    scores once; the unique (statement_id, target) constraint backs that up.
+    """
+    wanted = scores_wanted(session, batch)
     if not wanted:
         return 0
     courses = courses_by_activity(session, [iri for *_, iri in wanted])

@@ -33,7 +33,7 @@ class IssuedCredential:
     credential: Credential  # the stored row (its secret only as a hash)
 
 
-def _hash_secret(secret: str) -> str:
+def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -83,7 +83,7 @@ def create_credential(
         org_pk=org.pk,
         organisation=org,
         key=key,
-        secret_hash=_hash_secret(secret),
+        secret_hash=hash_secret(secret),
         scopes=list(dict.fromkeys(scopes)),
         label=label,
         strip_personal_data=strip_personal_data,
@@ -95,6 +95,18 @@ def create_credential(
     return IssuedCredential(
         key=key, secret=secret, org=org.slug, scopes=list(scopes), credential=credential
     )
+
+
+def revoke_credential(session: Session, key: str) -> Credential:
+    """End the credential with `key` now: every later request with it is refused (401),
+    also in processes that remember it (lrs.auth.recall checks it with every write)."""
+    credential = session.scalar(select(Credential).where(Credential.key == key))
+    if credential is None:
+        raise NotFound(f"No credential {key!r}.", [Problem("key", "must name a credential")])
+    if credential.revoked_at is None:
+        credential.revoked_at = datetime.now(UTC)
+        session.flush()
+    return credential
 
 
 @dataclass(frozen=True)
@@ -163,6 +175,11 @@ def _authentication_query(writing: bool) -> tuple[Select[Any], tuple[str, ...]]:
     return _AUTHENTICATE.add_columns(*extra), names
 
 
+def authentication_queries() -> dict[str, str]:
+    """The scalar queries read with each authentication of a writing request, by name."""
+    return dict(_with_authentication)
+
+
 def authenticated_value(session: Session, name: str) -> Any:
     """The value `read_with_authentication` read for `name` in this session, else KeyError."""
     return session.info[AUTHENTICATION_VALUES][name]
@@ -176,7 +193,7 @@ def authenticate(session: Session, key: str, secret: str, writing: bool = True) 
     if row is None:
         return None
     pk, secret_hash, org_pk, scopes, label, strip_personal_data, slug, name = row[:8]
-    if not hmac.compare_digest(secret_hash, _hash_secret(secret)):
+    if not hmac.compare_digest(secret_hash, hash_secret(secret)):
         return None
     session.info[AUTHENTICATION_VALUES] = dict(zip(names, row[8:], strict=True))
     return principal_of(

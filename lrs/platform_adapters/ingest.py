@@ -207,8 +207,10 @@ def ingest_statements(
     parts: Mapping[str, AttachmentPart] | None = None,
     path: str = "statements",
     many: bool = True,
+    final: bool = False,
 ) -> list[str]:
-    """Store validated statements through the adapters (module doc); their ids in order."""
+    """Store validated statements through the adapters (module doc); their ids in order.
+    `final`: the caller writes nothing more in this transaction (`store_statements`)."""
     prepared = prepare_statements(session, credential, statements, version, path, many)
     ids = store_statements(
         session,
@@ -220,6 +222,7 @@ def ingest_statements(
         path=path,
         many=many,
         assigned_ids=prepared.assigned_ids,
+        final=final and not prepared.handled,
     )
     record_raw(session, credential.org_pk, prepared, ids)
     return ids

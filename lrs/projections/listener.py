@@ -22,17 +22,26 @@ from lrs.statement_store.models import Statement
 from statements.mapping import VOIDED, map_statements, view_of
 
 
-@register_after_store
+def _relevant(session: Session, batch: StoredBatch) -> list[bool]:
+    """Per statement: does its verb matter to a projection (evidence, programmes, voiding)?"""
+    relevant = definitions_for(session, batch).relevant_verbs() | {VOIDED}
+    return [(stmt.get("verb") or {}).get("id") in relevant for stmt in batch.statements]
+
+
+def _acts_on(session: Session, batch: StoredBatch) -> bool:
+    return any(_relevant(session, batch))
+
+
+@register_after_store(_acts_on)
 def project_batch(session: Session, batch: StoredBatch) -> None:
     definitions = definitions_for(session, batch)
-    relevant = definitions.relevant_verbs() | {VOIDED}
     chosen = [
         (stmt, pk)
-        for stmt, pk in zip(batch.statements, batch.statement_pks, strict=True)
-        if (stmt.get("verb") or {}).get("id") in relevant
+        for stmt, pk, relevant in zip(
+            batch.statements, batch.statement_pks, _relevant(session, batch), strict=True
+        )
+        if relevant
     ]
-    if not chosen:
-        return
     facts = map_statements(
         (view_of(stmt, pk, batch.org_pk, voided=pk in batch.voided_pks) for stmt, pk in chosen),
         definitions,

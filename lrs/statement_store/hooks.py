@@ -4,6 +4,10 @@
 new ones, never duplicates) are written: projections keep derived tables current there, so a
 statement and what is derived from it commit together or not at all. A listener raising rolls
 the whole request back.
+
+A listener names the batches it acts on (`acts_on`, asked before and instead of calling it):
+when none acts on a batch that the store can write in one SQL statement, the store writes it
+outside a transaction (`lrs.db.autocommit_statement`), saving BEGIN and COMMIT.
 """
 
 from __future__ import annotations
@@ -31,17 +35,37 @@ class StoredBatch:
 
 
 AfterStore = Callable[[Session, StoredBatch], None]
+# Asked with the batch before it is stored (its `statement_pks` still empty) and again after.
+ActsOn = Callable[[Session, StoredBatch], bool]
 
-after_store: list[AfterStore] = []
+
+@dataclass(frozen=True)
+class _Listener:
+    run: AfterStore
+    acts_on: ActsOn
 
 
-def register_after_store(listener: AfterStore) -> AfterStore:
-    """Add a listener (usable as a decorator); registering the same one twice is a no-op."""
-    if listener not in after_store:
-        after_store.append(listener)
-    return listener
+after_store: list[_Listener] = []
+
+
+def register_after_store(acts_on: ActsOn) -> Callable[[AfterStore], AfterStore]:
+    """Add a listener that is called for the batches `acts_on` accepts (a decorator);
+    registering the same listener twice is a no-op."""
+
+    def register(listener: AfterStore) -> AfterStore:
+        if all(entry.run is not listener for entry in after_store):
+            after_store.append(_Listener(listener, acts_on))
+        return listener
+
+    return register
+
+
+def listeners_act_on(session: Session, batch: StoredBatch) -> bool:
+    """Whether any listener will act on `batch` (and so may write in its transaction)."""
+    return any(entry.acts_on(session, batch) for entry in after_store)
 
 
 def run_after_store(session: Session, batch: StoredBatch) -> None:
-    for listener in after_store:
-        listener(session, batch)
+    for entry in after_store:
+        if entry.acts_on(session, batch):
+            entry.run(session, batch)

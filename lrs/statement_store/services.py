@@ -20,6 +20,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lrs.auth.recall import confirm_recalled
 from lrs.auth.scopes import grants
 from lrs.auth.services import Principal
 from lrs.errors import BadRequest, Conflict
@@ -28,7 +29,7 @@ from lrs.statement_store.activities import (
     merge_activity_definitions,
     note_stored,
 )
-from lrs.statement_store.hooks import StoredBatch, run_after_store
+from lrs.statement_store.hooks import StoredBatch, listeners_act_on, run_after_store
 from lrs.statement_store.keys import VOIDED_VERB, FilterKeys, filter_keys
 from lrs.statement_store.models import Attachment, Statement
 from lrs.statement_store.writer import insert_rows
@@ -185,6 +186,7 @@ def store_statements(
     path: str = "statements",
     many: bool = True,
     assigned_ids: frozenset[str] = frozenset(),
+    final: bool = False,
 ) -> list[str]:
     """Store validated statements; returns their ids in order. All or nothing.
 
@@ -196,6 +198,11 @@ def store_statements(
     statement under such an id that is stored already, or came earlier in the same batch, is
     the same event sent again: it answers for the repeat even where details differ (a resend
     transformed anew carries another session registration) - no 409, no 400, nothing stored.
+
+    `final`: the caller writes nothing more in this transaction. Then, if nothing but the
+    statement rows is to be written (no client ids, attachments, voiding, new Activity
+    definitions, nor a listener acting on the batch), the rows may go in one statement
+    outside a transaction (`writer.insert_rows`' `alone`).
     """
     parts = parts or {}
     _check_attachments(statements, parts, path, many)
@@ -230,6 +237,8 @@ def store_statements(
     for attempt in range(1, MAX_ATTEMPTS + 1):
         new = _without_known(session, org_pk, unique, client_ids, path, many, assigned_ids)
         if not new:
+            # Every statement is stored already; no insert checks a recalled credential.
+            confirm_recalled(session)
             break
         # Rows go in id order, so concurrent batches with overlapping ids take their locks in
         # the same order and wait for each other instead of deadlocking.
@@ -243,18 +252,24 @@ def store_statements(
         # concurrent request's rows on a unique key; a batch without them (LRS-assigned ids,
         # known definitions: the common case) needs no SAVEPOINT to retry in.
         contended = bool(client_ids or definitions or parts)
+        bodies = [p.body for p in new]
+        shared: dict[str, Any] = {}
+        alone = final and not (
+            contended
+            or any(p.keys.verb_iri == VOIDED_VERB for p in new)
+            or listeners_act_on(session, StoredBatch(org_pk, credential, bodies, (), shared=shared))
+        )
         written: dict[tuple[int, str], dict[str, Any]] = {}
         try:
             with session.begin_nested() if contended else nullcontext():
                 pks, voided_pks = _insert(
-                    session, org_pk, credential.pk, new, client_ids, stored_at
+                    session, org_pk, credential.pk, new, client_ids, stored_at, alone
                 )
                 _store_attachments(session, org_pk, parts)
                 _apply_voiding(session, org_pk, new, path, many)
                 written = merge_activity_definitions(session, org_pk, definitions, stored_at)
                 run_after_store(
-                    session,
-                    StoredBatch(org_pk, credential, [p.body for p in new], pks, voided_pks),
+                    session, StoredBatch(org_pk, credential, bodies, pks, voided_pks, shared)
                 )
             note_stored(session, written)
             break
@@ -330,6 +345,7 @@ def _insert(
     items: list[_Prepared],
     client_ids: set[str],
     stored_at: datetime,
+    alone: bool,
 ) -> tuple[list[int], frozenset[int]]:
     """Write the statements and their filter rows; their pks, and those stored voided."""
     # A voiding statement may arrive before its target (Part 2, 2.3.2): such a target is
@@ -380,7 +396,7 @@ def _insert(
         )
         agent_rows.append(list(keys.agents.items()))
         activity_rows.append(sorted(keys.related_activities))
-    pks = insert_rows(session, org_pk, statement_rows, agent_rows, activity_rows)
+    pks = insert_rows(session, org_pk, statement_rows, agent_rows, activity_rows, alone)
     return pks, frozenset(pks[i] for i in voided_at)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.sansio.utils import get_current_url
 
 from lrs import db
-from lrs.auth.request import current_credential, require
+from lrs.auth.request import current_credential, require, with_fresh_credential_on_failure
 from lrs.auth.scopes import grants
 from lrs.errors import BadRequest, NotFound
 from lrs.platform_adapters.ingest import ingest_statements
@@ -77,7 +77,7 @@ def _read_body() -> tuple[Any, dict[str, AttachmentPart]]:
     """The request's statements as parsed JSON, and its attachment parts (Part 3, 1.5)."""
     content_type = (request.content_type or "").strip()
     mime = content_type.split(";")[0].strip().lower()
-    raw = request.get_data(cache=False)
+    raw = request.get_data()  # kept: a write may run twice (with_fresh_credential_on_failure)
     parts: dict[str, AttachmentPart] = {}
     if mime == "multipart/mixed":
         multipart = parse_multipart(raw, content_type)
@@ -119,7 +119,11 @@ def statements() -> Response:
 
 def _put() -> Response:
     """PUT Statements (Part 3, 2.1.1): store one statement under `statementId`; 204."""
-    credential = require("statements", "write")
+    return with_fresh_credential_on_failure(_store_put)
+
+
+def _store_put() -> Response:
+    credential = require("statements", "write", recent=True)
     reject_unknown(request.args, {"statementId"})
     statement_id = uuid_param(request.args, "statementId")
     if statement_id is None:
@@ -144,13 +148,18 @@ def _put() -> Response:
         parts,
         path="statement",
         many=False,
+        final=True,
     )
     return Response(status=204)
 
 
 def _post() -> Response:
     """POST Statements (Part 3, 2.1.2): store one or many; 200 with their ids in order."""
-    credential = require("statements", "write")
+    return with_fresh_credential_on_failure(_store_post)
+
+
+def _store_post() -> Response:
+    credential = require("statements", "write", recent=True)
     reject_unknown(request.args, set())
     payload, parts = _read_body()
     batch = validate_statements(payload, g.xapi_version)
@@ -164,6 +173,7 @@ def _post() -> Response:
         parts,
         path="statements" if many else "statement",
         many=many,
+        final=True,
     )
     return Response(orjson.dumps(ids), status=200, mimetype="application/json")
 

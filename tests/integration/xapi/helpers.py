@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
+
+import requests
 
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 ATTEMPTED = "http://adlnet.gov/expapi/verbs/attempted"
@@ -33,3 +36,11 @@ def statement(
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+def live_session(creds: dict[str, str], version: str = "1.0.3") -> requests.Session:
+    """An HTTP session speaking xAPI to a live server as the credential `creds`."""
+    session = requests.Session()
+    token = base64.b64encode(f"{creds['key']}:{creds['secret']}".encode()).decode()
+    session.headers.update({"Authorization": f"Basic {token}", "X-Experience-API-Version": version})
+    return session

@@ -7,7 +7,6 @@ the service recovers by itself.
 
 from __future__ import annotations
 
-import base64
 import os
 import random
 import signal
@@ -24,16 +23,9 @@ from sqlalchemy import func, select
 from lrs.db import make_engine
 from lrs.statement_store.models import Statement
 from tests.conftest import start_server, stop_server
-from tests.integration.xapi.helpers import ATTEMPTED, statement
+from tests.integration.xapi.helpers import ATTEMPTED, live_session, statement
 
 pytestmark = pytest.mark.server
-
-
-def _session(creds):
-    s = requests.Session()
-    token = base64.b64encode(f"{creds['key']}:{creds['secret']}".encode()).decode()
-    s.headers.update({"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"})
-    return s
 
 
 def _count(database_url: str, registration: str) -> int:
@@ -61,7 +53,7 @@ def test_concurrent_writers_with_overlapping_ids_store_each_statement_once(live_
 
     def writer(seed: int) -> None:
         rng = random.Random(seed)
-        http = _session(creds)
+        http = live_session(creds)
         for _ in range(4):
             batch = rng.sample(pool, 10)
             if seed % 10 == 0:  # a writer that reuses an id for a different statement
@@ -79,7 +71,7 @@ def test_concurrent_writers_with_overlapping_ids_store_each_statement_once(live_
     assert set(statuses) <= {200, 409}, f"statuses: {sorted(set(statuses))}"
     assert statuses.count(409) >= 1, "two statements under one id: one of them is refused"
     assert all(len(verbs) == 1 for verbs in acknowledged.values()), "one statement per id"
-    http = _session(creds)
+    http = live_session(creds)
     listed = http.get(
         f"{live_server.url}/xapi/statements", params={"registration": registration, "limit": 500}
     ).json()["statements"]
@@ -107,7 +99,7 @@ def test_worker_killed_mid_batch_stores_all_or_nothing_and_retry_succeeds(live_d
             statement(id=str(uuid.uuid4()), context={"registration": registration})
             for _ in range(3000)
         ]
-        http = _session(creds)
+        http = live_session(creds)
         outcome: dict[str, object] = {}
 
         def send() -> None:
@@ -155,7 +147,7 @@ def test_postgresql_restart_under_load_is_503_then_recovers_without_loss(live_se
     stop = threading.Event()
 
     def writer() -> None:
-        http = _session(creds)
+        http = live_session(creds)
         while not stop.is_set():
             body = statement(id=str(uuid.uuid4()), context={"registration": registration})
             started = time.monotonic()
