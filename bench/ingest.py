@@ -21,6 +21,7 @@ import time
 import urllib.parse
 
 from common import (
+    cpu_reference,
     credentials,
     fresh_database,
     machine,
@@ -140,6 +141,7 @@ def main() -> None:
     size = sum(len(b) for b in bodies) / len(bodies) / args.batch
     requests = prepared_requests(url, auth, bodies)
     print(f"machine: {machine()}")
+    print(cpu_reference())
     print(f"database: {args.database if server else url}")
     print(
         f"batch {args.batch}, {args.clients} client threads, {args.seconds:.0f} s, "
@@ -177,6 +179,7 @@ def main() -> None:
         f"request latency p50 {percentile(results, 50) * 1000:.1f} ms, "
         f"p95 {percentile(results, 95) * 1000:.1f} ms, p99 {percentile(results, 99) * 1000:.1f} ms"
     )
+    print(f"{cpu_reference()}, after the run")
 
 
 if __name__ == "__main__":

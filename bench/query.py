@@ -22,6 +22,7 @@ import urllib.parse
 from common import (
     COURSES,
     VERBS,
+    cpu_reference,
     credentials,
     fresh_database,
     machine,
@@ -143,6 +144,7 @@ def main() -> None:
     args = parser.parse_args()
 
     print(f"machine: {machine()}")
+    print(cpu_reference())
     print(f"database: {args.database}")
     reuse = args.reuse and stored_count(args.database) == args.statements
     database_url = args.database if reuse else fresh_database(args.database)

@@ -27,7 +27,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import orjson
-from common import ROOT, fresh_database, machine, percentile, start_server
+from common import ROOT, cpu_reference, fresh_database, machine, percentile, start_server
 
 sys.path.insert(0, str(ROOT))
 
@@ -228,6 +228,7 @@ def main() -> None:
     migrate.upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     print(f"machine: {machine()}")
+    print(cpu_reference())
     print(f"database: {url}")
     if reuse:
         with session_scope(app) as session:
