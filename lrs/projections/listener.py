@@ -28,11 +28,27 @@ def _relevant(session: Session, batch: StoredBatch) -> list[bool]:
     return [(stmt.get("verb") or {}).get("id") in relevant for stmt in batch.statements]
 
 
-def _acts_on(session: Session, batch: StoredBatch) -> bool:
-    return any(_relevant(session, batch))
+def acts_on(session: Session, batch: StoredBatch) -> bool:
+    """Will `project_batch` write for `batch`? Before the store (no pks yet) this maps the
+    statements as `project_batch` will: only statements that give facts make it act. Not
+    knowing which statements will be stored voided, it can only say yes wrongly."""
+    relevant = _relevant(session, batch)
+    if not any(relevant):
+        return False
+    if batch.statement_pks:  # stored: project_batch decides from the facts itself
+        return True
+    facts = map_statements(
+        (
+            view_of(stmt, i, batch.org_pk)
+            for i, (stmt, chosen) in enumerate(zip(batch.statements, relevant, strict=True))
+            if chosen
+        ),
+        definitions_for(session, batch),
+    )
+    return bool(facts.evidence or facts.participation or facts.voids)
 
 
-@register_after_store(_acts_on)
+@register_after_store(acts_on)
 def project_batch(session: Session, batch: StoredBatch) -> None:
     definitions = definitions_for(session, batch)
     chosen = [
