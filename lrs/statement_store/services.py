@@ -32,7 +32,7 @@ from lrs.statement_store.activities import (
 from lrs.statement_store.hooks import StoredBatch, listeners_act_on, run_after_store
 from lrs.statement_store.keys import VOIDED_VERB, FilterKeys, filter_keys
 from lrs.statement_store.models import Attachment, Statement
-from lrs.statement_store.writer import insert_rows
+from lrs.statement_store.writer import COPY_FROM, insert_rows
 from statements.equivalence import statements_equivalent
 from statements.errors import Problem
 from statements.formats import normalise_for_storage
@@ -254,8 +254,10 @@ def store_statements(
         contended = bool(client_ids or definitions or parts)
         bodies = [p.body for p in new]
         shared: dict[str, Any] = {}
+        # Larger batches are COPYed, several statements: the listeners need not be asked.
         alone = final and not (
             contended
+            or len(new) > COPY_FROM
             or any(p.keys.verb_iri == VOIDED_VERB for p in new)
             or listeners_act_on(session, StoredBatch(org_pk, credential, bodies, (), shared=shared))
         )
