@@ -69,7 +69,17 @@ def scores_wanted(
     session: Session, batch: StoredBatch
 ) -> list[tuple[dict[str, Any], str, str, str]]:
     """The batch's completions of catalogue courses, with the learner's account (homePage,
-    name) and the course's Activity id: the statements that may queue scores."""
+    name) and the course's Activity id: the statements that may queue scores. Worked out once
+    per batch (asked whether the listener acts, then by it)."""
+    found: list[tuple[dict[str, Any], str, str, str]] | None = batch.shared.get("lti.scores")
+    if found is None:
+        found = batch.shared["lti.scores"] = _scores_wanted(session, batch)
+    return found
+
+
+def _scores_wanted(
+    session: Session, batch: StoredBatch
+) -> list[tuple[dict[str, Any], str, str, str]]:
     wanted: list[tuple[dict[str, Any], str, str, str]] = []
     for statement in batch.statements:
         if statement["verb"]["id"] not in xapi.COMPLETION_VERBS:

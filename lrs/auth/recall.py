@@ -22,6 +22,7 @@ import hmac
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -48,6 +49,7 @@ class Remembered:
     principal: Principal
     secret_hash: str
     values: dict[str, Any]  # what `read_with_authentication` read with it
+    guard_params: tuple[Any, ...]  # the parameters of `guard`, in its placeholders' order
 
 
 class AuthenticationMemory:
@@ -88,9 +90,21 @@ def install_authentication_memory(factory: sessionmaker[Session]) -> None:
 def remember(session: Session, secret: str, principal: Principal) -> None:
     """Keep `principal`, just authenticated with `secret`, and the values read with it."""
     memory: AuthenticationMemory | None = session.info.get(MEMORY)
-    if memory is not None:
-        values = dict(session.info.get(AUTHENTICATION_VALUES, {}))
-        memory.put(principal.key, Remembered(principal, hash_secret(secret), values))
+    if memory is None:
+        return
+    values = dict(session.info.get(AUTHENTICATION_VALUES, {}))
+    secret_hash = hash_secret(secret)
+    params = (
+        principal.pk,
+        secret_hash,
+        orjson.dumps(list(principal.scopes)).decode(),
+        principal.label,
+        principal.strip_personal_data,
+        principal.organisation.slug,
+        principal.organisation.name,
+        *values.values(),
+    )
+    memory.put(principal.key, Remembered(principal, secret_hash, values, params))
 
 
 def recall(session: Session, key: str, secret: str) -> Principal | None:
@@ -102,6 +116,7 @@ def recall(session: Session, key: str, secret: str) -> Principal | None:
         return None
     session.info[AUTHENTICATION_VALUES] = dict(entry.values)
     session.info[RECALLED] = entry
+    session.info.pop(CONFIRMED, None)
     return entry.principal
 
 
@@ -120,36 +135,38 @@ _CREDENTIAL_UNCHANGED = (
     " AND c.scopes = CAST(%s AS jsonb) AND c.label IS NOT DISTINCT FROM %s"
     " AND c.strip_personal_data = %s AND o.slug = %s AND o.name = %s)"
 )
+CONFIRMED = "lernspur.recalled_credential_confirmed"
 
 
-def guard(session: Session) -> tuple[str, list[Any]] | None:
-    """For a session whose credential was recalled: an SQL condition (psycopg placeholders)
-    and its parameters, true while the credential and the values read with it are unchanged.
-    None if the credential was authenticated in this request."""
+@lru_cache(maxsize=8)
+def _guard_sql(names: tuple[str, ...]) -> str:
+    """The condition of `guard` for these values read with authentication (built once: the
+    same string each time also keeps the INSERT's cache lookup cheap)."""
+    queries = authentication_queries()
+    return _CREDENTIAL_UNCHANGED + "".join(
+        " AND (" + queries[name].replace("%", "%%") + ") = %s" for name in names
+    )
+
+
+def guard(session: Session) -> tuple[str, tuple[Any, ...]] | None:
+    """For a session whose credential was recalled and not yet confirmed: an SQL condition
+    (psycopg placeholders) and its parameters, true while the credential and the values read
+    with it are unchanged. None otherwise."""
     entry: Remembered | None = session.info.get(RECALLED)
-    if entry is None:
+    if entry is None or session.info.get(CONFIRMED):
         return None
-    cred = entry.principal
-    sql = _CREDENTIAL_UNCHANGED
-    params: list[Any] = [
-        cred.pk,
-        entry.secret_hash,
-        orjson.dumps(list(cred.scopes)).decode(),
-        cred.label,
-        cred.strip_personal_data,
-        cred.organisation.slug,
-        cred.organisation.name,
-    ]
-    for name, scalar_sql in authentication_queries().items():
-        sql += " AND (" + scalar_sql.replace("%", "%%") + ") = %s"
-        params.append(entry.values[name])
-    return sql, params
+    return _guard_sql(tuple(entry.values)), entry.guard_params
+
+
+def confirmed(session: Session) -> None:
+    """Note that a statement held `guard` true in this session's write (nothing more to check)."""
+    session.info[CONFIRMED] = True
 
 
 def confirm_recalled(session: Session) -> None:
-    """For a write that stores no statement row carrying `guard` (nothing new, or a COPY):
-    raise StaleCredential unless the session's recalled credential is unchanged. One query;
-    nothing for a credential authenticated in this request."""
+    """Raise StaleCredential unless the session's recalled credential is unchanged, for a
+    write in which no insert carried `guard` (nothing new to store, or a COPY). One query;
+    nothing for a credential authenticated in this request or confirmed already."""
     check = guard(session)
     if check is None:
         return
@@ -158,3 +175,4 @@ def confirm_recalled(session: Session) -> None:
         cur.execute(sql, check[1])
         if cur.fetchone() is None:
             raise StaleCredential
+    confirmed(session)

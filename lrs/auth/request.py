@@ -10,7 +10,14 @@ from typing import TypeVar
 from flask import g, request
 
 from lrs import db
-from lrs.auth.recall import RECALLED, StaleCredential, forget, recall, remember
+from lrs.auth.recall import (
+    RECALLED,
+    StaleCredential,
+    confirm_recalled,
+    forget,
+    recall,
+    remember,
+)
 from lrs.auth.scopes import grants
 from lrs.auth.services import Principal, authenticate
 from lrs.errors import Forbidden, LernspurError, Unauthorized
@@ -97,7 +104,11 @@ def with_fresh_credential_on_failure(write: Callable[[], T]) -> T:
     refused (401/403) or served as it is now, never answered by what it was: its statements
     were not stored (`StaleCredential`), and no other error reveals anything to it."""
     try:
-        return write()
+        result = write()
+        # A write whose statements went in with the guard is confirmed; any other (nothing
+        # new to store, a COPY) is checked here, before the request commits.
+        confirm_recalled(db.session())
+        return result
     except (StaleCredential, LernspurError):
         session = db.session()
         if RECALLED not in session.info:

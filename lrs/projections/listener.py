@@ -23,9 +23,14 @@ from statements.mapping import VOIDED, map_statements, view_of
 
 
 def _relevant(session: Session, batch: StoredBatch) -> list[bool]:
-    """Per statement: does its verb matter to a projection (evidence, programmes, voiding)?"""
-    relevant = definitions_for(session, batch).relevant_verbs() | {VOIDED}
-    return [(stmt.get("verb") or {}).get("id") in relevant for stmt in batch.statements]
+    """Per statement: does its verb matter to a projection (evidence, programmes, voiding)?
+    Worked out once per batch."""
+    found: list[bool] | None = batch.shared.get("projections.relevant")
+    if found is None:
+        verbs = definitions_for(session, batch).relevant_verbs() | {VOIDED}
+        found = [(stmt.get("verb") or {}).get("id") in verbs for stmt in batch.statements]
+        batch.shared["projections.relevant"] = found
+    return found
 
 
 def acts_on(session: Session, batch: StoredBatch) -> bool:
@@ -35,7 +40,7 @@ def acts_on(session: Session, batch: StoredBatch) -> bool:
     relevant = _relevant(session, batch)
     if not any(relevant):
         return False
-    if batch.statement_pks:  # stored: project_batch decides from the facts itself
+    if batch.statement_pks:  # asked after the store: project_batch decides from the facts
         return True
     facts = map_statements(
         (

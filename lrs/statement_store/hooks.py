@@ -5,9 +5,10 @@ new ones, never duplicates) are written: projections keep derived tables current
 statement and what is derived from it commit together or not at all. A listener raising rolls
 the whole request back.
 
-A listener names the batches it acts on (`acts_on`, asked before and instead of calling it):
-when none acts on a batch that the store can write in one SQL statement, the store writes it
-outside a transaction (`lrs.db.autocommit_statement`), saving BEGIN and COMMIT.
+A listener names the batches it acts on (`acts_on`); it is called only for those. The store
+asks before it writes a batch small enough for one SQL statement: if no listener acts on it,
+it is written outside a transaction (`lrs.db.autocommit_statement`), saving BEGIN and COMMIT.
+The answers are kept in the batch's `shared` and hold for the stored batch too.
 """
 
 from __future__ import annotations
@@ -35,8 +36,9 @@ class StoredBatch:
 
 
 AfterStore = Callable[[Session, StoredBatch], None]
-# Asked with the batch before it is stored (its `statement_pks` still empty) and again after.
+# Asked once per batch: before it is stored (its `statement_pks` still empty), or else after.
 ActsOn = Callable[[Session, StoredBatch], bool]
+_ANSWERS = "lernspur.listeners_act_on"
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,19 @@ def register_after_store(acts_on: ActsOn) -> Callable[[AfterStore], AfterStore]:
     return register
 
 
+def _answers(session: Session, batch: StoredBatch) -> list[bool]:
+    found: list[bool] | None = batch.shared.get(_ANSWERS)
+    if found is None:
+        found = batch.shared[_ANSWERS] = [entry.acts_on(session, batch) for entry in after_store]
+    return found
+
+
 def listeners_act_on(session: Session, batch: StoredBatch) -> bool:
     """Whether any listener will act on `batch` (and so may write in its transaction)."""
-    return any(entry.acts_on(session, batch) for entry in after_store)
+    return any(_answers(session, batch))
 
 
 def run_after_store(session: Session, batch: StoredBatch) -> None:
-    for entry in after_store:
-        if entry.acts_on(session, batch):
+    for entry, acts in zip(after_store, _answers(session, batch), strict=True):
+        if acts:
             entry.run(session, batch)

@@ -20,7 +20,6 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lrs.auth.recall import confirm_recalled
 from lrs.auth.scopes import grants
 from lrs.auth.services import Principal
 from lrs.errors import BadRequest, Conflict
@@ -237,8 +236,6 @@ def store_statements(
     for attempt in range(1, MAX_ATTEMPTS + 1):
         new = _without_known(session, org_pk, unique, client_ids, path, many, assigned_ids)
         if not new:
-            # Every statement is stored already; no insert checks a recalled credential.
-            confirm_recalled(session)
             break
         # Rows go in id order, so concurrent batches with overlapping ids take their locks in
         # the same order and wait for each other instead of deadlocking.

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Text, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from lrs.auth.recall import StaleCredential, confirm_recalled, guard
+from lrs.auth.recall import StaleCredential, confirmed, guard
 from lrs.db import autocommit_statement, driver_cursor
 from lrs.statement_store.models import Statement, StatementActivity, StatementAgent
 
@@ -103,8 +103,8 @@ def insert_rows(
 
     `alone`: these rows are all the request writes, so that one INSERT … WITH may run
     outside a transaction (`lrs.db.autocommit_statement`). Under a recalled credential the
-    insert stores nothing unless it is unchanged (`lrs.auth.recall.guard`), and raises
-    `StaleCredential` then.
+    INSERT … WITH stores nothing unless it is unchanged (`lrs.auth.recall.guard`), and raises
+    `StaleCredential` then; other writes are checked by the request (`confirm_recalled`).
     """
     if not statements:
         return []
@@ -114,12 +114,10 @@ def insert_rows(
             if row[column] is not None:
                 row[column] = uuid.UUID(row[column])
     if session.get_bind().dialect.name != "postgresql":
-        confirm_recalled(session)
         return _insert_returning(session, org_pk, statements, agents, activities)
     if len(statements) <= COPY_FROM:
         with autocommit_statement(session) if alone else nullcontext():
             return _insert_with(session, statements, agents, activities, guard(session))
-    confirm_recalled(session)
     return _insert_copy(session, org_pk, statements, agents, activities)
 
 
@@ -242,7 +240,7 @@ def _insert_with(
     statements: Sequence[dict[str, Any]],
     agents: Sequence[Sequence[tuple[str, bool]]],
     activities: Sequence[Sequence[str]],
-    check: tuple[str, list[Any]] | None,
+    check: tuple[str, tuple[Any, ...]] | None,
 ) -> list[int]:
     """Small requests on PostgreSQL: statements and side rows in one statement. The side rows
     find their statement's new pk through its id, unique in a batch (the store refuses
@@ -268,8 +266,10 @@ def _insert_with(
     with driver_cursor(session, sql) as cur:
         cur.execute(sql, params)
         pk_of = {sid: pk for pk, sid in cur.fetchall()}
-    if not pk_of:  # only a failed `check` inserts nothing
-        raise StaleCredential
+    if check is not None:
+        if not pk_of:
+            raise StaleCredential
+        confirmed(session)
     return [pk_of[row["statement_id"]] for row in statements]
 
 

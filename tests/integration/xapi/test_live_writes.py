@@ -24,7 +24,9 @@ def test_single_statement_posts_are_stored_and_a_revoked_credential_is_refused_a
     writer = live_server.credentials()
     url = f"{live_server.url}/xapi/statements"
     with live_session(writer) as s:
-        # More requests than workers: every worker authenticates, then writes remembering it.
+        # A connection of its own for each request, so that whichever worker accepts it serves
+        # it: a worker authenticates once, then writes remembering the credential.
+        s.headers["Connection"] = "close"
         ids = [s.post(url, json=statement(verb=ATTEMPTED)).json()[0] for _ in range(12)]
         revoked = subprocess.run(
             [LERNSPUR, "credentials", "revoke", writer["key"], "--json"],
