@@ -305,8 +305,23 @@ def live_server(live_database_url: str) -> Iterator[LiveServer]:
     stop_server(server)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that disturb shared services (a database restart) run last."""
+def _database_param(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("database_url") if callspec is not None else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgresql` exist only for the PostgreSQL run (their subject, a server
+    restart say, has no SQLite counterpart), instead of being skipped there; tests that
+    disturb shared services (a database restart) run last."""
+    inapplicable = [
+        item
+        for item in items
+        if item.get_closest_marker("postgresql") and _database_param(item) != "postgresql"
+    ]
+    if inapplicable:
+        config.hook.pytest_deselected(items=inapplicable)
+        items[:] = [item for item in items if item not in inapplicable]
     items.sort(key=lambda item: item.get_closest_marker("disruptive") is not None)
 
 

@@ -31,8 +31,8 @@ def demo(live_server, tmp_path_factory):
         text=True,
     )
     managers = {m["programme"]: m for m in json.loads(out.stdout)["managers"]}
-    if not managers:  # seeded by an earlier module: saved beside the first run
-        pytest.skip("demo data seeded without saved logins")
+    # A database seeded before (by another module) would print no logins: fail, never skip.
+    assert managers, f"`lernspur demo seed` printed no manager logins: {out.stdout[:500]}"
     return managers
 
 

@@ -133,11 +133,10 @@ def test_worker_killed_mid_batch_stores_all_or_nothing_and_retry_succeeds(live_d
 
 
 @pytest.mark.disruptive
+@pytest.mark.postgresql
 def test_postgresql_restart_under_load_is_503_then_recovers_without_loss(live_server):
     """Issue #2: while PostgreSQL is down requests fail fast with 503 and Retry-After; the
     service recovers by itself, and nothing it acknowledged is lost."""
-    if not live_server.database_url.startswith("postgresql"):
-        pytest.skip("this outage is of PostgreSQL; on SQLite the database is a file")
     version = os.listdir("/etc/postgresql")[0]
     creds = live_server.credentials()
     registration = str(uuid.uuid4())
