@@ -79,11 +79,13 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations (Alembic) up to head."""
-    from lrs.migrate import upgrade
+    from lrs.migrate import upgrade_reporting
 
     app = app_for_cli()
-    upgrade(app.config["DATABASE_URL"])
-    click.echo("Database schema is up to date.", err=True)
+    applied, now = upgrade_reporting(app.config["DATABASE_URL"])
+    for revision, description in applied:
+        click.echo(f"  applied migration {revision}: {description}", err=True)
+    click.echo(f"Database schema is up to date (revision {now}).", err=True)
 
 
 @db.command("check-migrations")

@@ -22,8 +22,38 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return cfg
 
 
+def current_revision(url: str) -> str | None:
+    """The revision the database at `url` is at (None: no schema yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    from lrs.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
 def upgrade(url: str | None = None, connection: Connection | None = None) -> None:
     command.upgrade(alembic_config(url, connection), "head")
+
+
+def upgrade_reporting(url: str) -> tuple[list[tuple[str, str]], str | None]:
+    """Upgrade the database at `url` to head; return the migrations applied, oldest first, as
+    (revision, description), and the revision the schema is at now."""
+    from alembic.script import ScriptDirectory
+
+    before = current_revision(url)
+    upgrade(url)
+    after = current_revision(url)
+    script = ScriptDirectory.from_config(alembic_config(url))
+    applied = [
+        (rev.revision, " ".join((rev.doc or "").split()))
+        for rev in reversed(list(script.iterate_revisions(after, before)))
+    ]
+    return applied, after
 
 
 def check(url: str | None = None, connection: Connection | None = None) -> None:
