@@ -185,7 +185,9 @@ def xapi(xapi_factory: XapiFactory) -> XapiClient:
 
 
 DATA = Path(__file__).parent / "data"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# The sample frameworks, programmes and catalogue of ../shared/examples, as the package ships
+# them (lrs/demo/examples/, the same files unchanged): the suite needs nothing outside the repo.
+EXAMPLES = Path(__file__).resolve().parents[1] / "lrs" / "demo" / "examples"
 
 
 @dataclass

@@ -34,6 +34,8 @@ from lrs.statement_store.models import Statement
 from lrs.statement_store.services import store_statements
 from lrs.statement_store.writer import delete_statements
 
+# The sample files of ../shared/examples (captured requests aside), unchanged: the demo loads
+# them, the tests check that every one of them is accepted.
 EXAMPLES = Path(__file__).parent / "examples"
 LABEL = "demo-seed"
 HOME = "https://demo.lernspur.de/"
@@ -57,7 +59,7 @@ def load_examples(session: Session) -> list[str]:
     """The example framework, catalogue and programmes (shipped with the package)."""
     import_framework(
         session,
-        read_framework_file(EXAMPLES / "kompetenzmodell-kommunal.case.json"),
+        read_framework_file(EXAMPLES / "frameworks" / "kompetenzmodell-kommunal.case.json"),
         "kompetenzmodell-kommunal",
     )
     load_catalogue(session, yaml.safe_load((EXAMPLES / "catalogue.yaml").read_text("utf-8")))

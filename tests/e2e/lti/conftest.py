@@ -19,7 +19,7 @@ from lrs.catalogue.services import load_catalogue
 from lrs.statement_store.models import Statement
 from lti_tool.models import Launch, LtiError, Platform
 from lti_tool.registration import save_platform
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 from tests.e2e.lti.platform import SimulatedPlatform
 
 TOOL = "https://tool.test"
@@ -72,7 +72,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def catalogue(db_session: Session) -> None:
-    load_catalogue(db_session, yaml.safe_load((SHARED / "examples" / "catalogue.yaml").read_text()))
+    load_catalogue(db_session, yaml.safe_load((EXAMPLES / "catalogue.yaml").read_text()))
     db_session.commit()
 
 

@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 
 from lrs.config import normalise_database_url
 from tests.conftest import (
+    EXAMPLES,
     LERNSPUR,
     PG_ENV,
-    SHARED,
     LiveServer,
     _fresh_postgres_database,
     start_server,
@@ -62,7 +62,7 @@ def test_launch_in_a_cross_site_iframe_shows_the_course_and_records_launched(
     platform.reset()
     tool = lti_server.url.replace("127.0.0.1", "localhost")
     _cli(lti_server, "orgs", "create", "stadt-browser", "--name", "Stadt Browser")
-    _cli(lti_server, "catalogue", "load", str(SHARED / "examples" / "catalogue.yaml"))
+    _cli(lti_server, "catalogue", "load", str(EXAMPLES / "catalogue.yaml"))
     _cli(
         lti_server,
         "platforms",

@@ -7,9 +7,9 @@ import yaml
 
 from lrs.catalogue.services import course_by_slug, courses_by_activity, load_catalogue
 from lrs.errors import BadRequest
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 
-EXAMPLE = SHARED / "examples" / "catalogue.yaml"
+EXAMPLE = EXAMPLES / "catalogue.yaml"
 
 
 def test_example_catalogue_loads_unchanged(db_session):

@@ -16,9 +16,9 @@ from lrs.competencies.services import (
     slug_from_path,
 )
 from lrs.errors import BadRequest
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 
-FRAMEWORKS = SHARED / "examples" / "frameworks"
+FRAMEWORKS = EXAMPLES / "frameworks"
 CASE = FRAMEWORKS / "kompetenzmodell-kommunal.case.json"
 MOODLE = FRAMEWORKS / "kompetenzmodell-kommunal.moodle.csv"
 

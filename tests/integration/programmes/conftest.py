@@ -19,9 +19,8 @@ from lrs.learners.services import import_learners
 from lrs.programmes.managers import create_manager
 from lrs.programmes.services import get_programme, load_programme
 from lrs.projections.rebuild import DERIVED, rebuild
-from tests.conftest import SHARED, XapiClient
+from tests.conftest import EXAMPLES, XapiClient
 
-EXAMPLES = SHARED / "examples"
 COURSE = "https://lernspur.de/xapi/activities/course/"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 PASSED = "http://adlnet.gov/expapi/verbs/passed"

@@ -10,9 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from lrs.cli import main
-from tests.conftest import SHARED
-
-EXAMPLES = SHARED / "examples"
+from tests.conftest import EXAMPLES
 
 
 @pytest.fixture

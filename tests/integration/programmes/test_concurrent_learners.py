@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 
 from lrs.db import make_engine
 from lrs.learners.models import LearnerIdentifier
-from tests.conftest import LERNSPUR, SHARED
+from tests.conftest import EXAMPLES, LERNSPUR
 from tests.integration.programmes.conftest import COMPLETED, COURSE, statement
 
 pytestmark = pytest.mark.server
 
 
 def test_concurrent_first_statements_of_one_person_make_one_learner(live_server):
-    examples = SHARED / "examples"
+    examples = EXAMPLES
     for args in (
         ["frameworks", "import", examples / "frameworks" / "kompetenzmodell-kommunal.case.json"],
         ["catalogue", "load", examples / "catalogue.yaml"],

@@ -20,7 +20,7 @@ from lrs.auth.recall import MEMORY
 from lrs.catalogue.services import load_catalogue
 from lrs.db import get_db
 from lrs.statement_store.models import Statement
-from tests.conftest import SHARED
+from tests.conftest import EXAMPLES
 from tests.integration.xapi.helpers import ATTEMPTED, new_id, statement
 
 
@@ -109,7 +109,7 @@ def test_a_write_after_what_authentication_reads_changed_is_stored_once_and_refr
     before = memory.get(xapi.key)
     assert before is not None
     # An administrator loads the catalogue: the definitions version changes.
-    load_catalogue(db_session, yaml.safe_load((SHARED / "examples" / "catalogue.yaml").read_text()))
+    load_catalogue(db_session, yaml.safe_load((EXAMPLES / "catalogue.yaml").read_text()))
     db_session.commit()
 
     assert xapi.post("statements", json=statement(verb=ATTEMPTED)).status_code == 200
