@@ -46,7 +46,24 @@ def fail(exc: LernspurError) -> NoReturn:
     ) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LernspurGroup(click.Group):
+    """The top command: a database that cannot be reached ends any command with one clear
+    message (which database, what it answered), not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            return super().invoke(ctx)
+        except OperationalError as exc:
+            detail = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
+            raise click.ClickException(
+                f"The database is unavailable: {detail}\n"
+                "Check LERNSPUR_DATABASE_URL and that the database server is running."
+            ) from exc
+
+
+@click.group(cls=LernspurGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lernspur")
 def main() -> None:
     """Lernspur: xAPI learning-record store and LTI 1.3 tool."""

@@ -1,9 +1,11 @@
 """`lernspur db upgrade` on a new database says which migrations it applied, and on one already
-at head that nothing was to do (DESIGN.md: CLI `db upgrade`)."""
+at head that nothing was to do (DESIGN.md: CLI `db upgrade`); a database it cannot reach ends
+any command with one message, not a traceback."""
 
 from __future__ import annotations
 
 import os
+import socket
 
 from click.testing import CliRunner
 from sqlalchemy import text
@@ -56,3 +58,27 @@ def test_upgrade_lists_each_migration_it_applies_then_none(database_url, tmp_pat
     assert again.stderr.splitlines() == [
         f"Database schema is up to date (revision {revisions[-1]})."
     ]
+
+
+def _unreachable_database(database_url: str) -> str:
+    if database_url.startswith("sqlite"):
+        return "sqlite:////dev/null/lernspur/unreachable.db"  # /dev/null is no directory
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"postgresql://postgres@127.0.0.1:{port}/lernspur"
+
+
+def test_an_unreachable_database_is_named_in_one_message(database_url):
+    env = {"LERNSPUR_DATABASE_URL": _unreachable_database(database_url), "LERNSPUR_SECRET_KEY": "x"}
+    for command in (["db", "upgrade"], ["orgs", "create", "acme", "--name", "Acme"]):
+        result = CliRunner().invoke(main, command, env=env, catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        message = result.stderr.splitlines()
+        assert message[0].startswith("Error: The database is unavailable: "), message
+        assert (
+            "unable to open database file" if "sqlite" in database_url else "refused"
+        ) in message[0]
+        assert message[1:] == [
+            "Check LERNSPUR_DATABASE_URL and that the database server is running."
+        ]
