@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import orjson
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -24,7 +24,8 @@ RETRY_AFTER_SECONDS = 5
 
 
 class LernspurError(Exception):
-    """Base of all domain errors; services raise these, never HTTP exceptions."""
+    """Base of all domain errors; services raise these, never HTTP exceptions. Every one names
+    at least one field path and the rule broken (the 4xx body of DESIGN.md)."""
 
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
@@ -32,12 +33,12 @@ class LernspurError(Exception):
     def __init__(
         self,
         message: str,
-        details: list[Problem] | None = None,
+        details: list[Problem],
         headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.details = details or []
+        self.details = details
         self.headers = headers or {}
 
 
@@ -74,21 +75,6 @@ class Conflict(LernspurError):
 class PreconditionFailed(LernspurError):
     status = 412
     code = "precondition_failed"
-
-
-class PayloadTooLarge(LernspurError):
-    status = 413
-    code = "payload_too_large"
-
-
-class UnsupportedMediaType(LernspurError):
-    status = 415
-    code = "unsupported_media_type"
-
-
-class PreconditionRequired(LernspurError):
-    status = 428
-    code = "precondition_required"
 
 
 class ServiceUnavailable(LernspurError):
@@ -161,9 +147,16 @@ def register_error_handlers(app: Flask) -> None:
         status = exc.code or 500
         code = (exc.name or "error").lower().replace(" ", "_")
         headers = {}
-        if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
-        return error_response(status, code, exc.description or exc.name, headers=headers)
+        allowed = getattr(exc, "valid_methods", None) or []
+        if status == 405 and allowed:
+            headers["Allow"] = ", ".join(allowed)
+        return error_response(
+            status,
+            code,
+            exc.description or exc.name,
+            _http_problems(status, allowed, exc.description),
+            headers,
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeoutError)
@@ -183,6 +176,22 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception) -> Response:
         logger.exception("unhandled error")
         return error_response(500, "internal", "Internal server error.")
+
+
+def _http_problems(status: int, allowed: list[str], description: str | None) -> list[Problem]:
+    """What a request refused before any view (by routing or the body limit) got wrong."""
+    if not has_request_context():
+        return []
+    if status == 404:
+        return [Problem("url", f"no resource at {request.path}")]
+    if status == 405:
+        return [Problem("method", f"must be one of {', '.join(allowed)}, not {request.method}")]
+    if status == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return [Problem("body", f"must be at most {limit} bytes")]
+    if 400 <= status < 500:
+        return [Problem("request", description or "must be a well-formed HTTP request")]
+    return []
 
 
 def unavailable_response() -> Response:

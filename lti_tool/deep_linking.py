@@ -27,6 +27,7 @@ from lrs.catalogue.services import course_by_slug
 from lti_tool.errors import LtiBadRequest, LtiRefused
 from lti_tool.models import Launch, Platform
 from lti_tool.tool_config import registration_for
+from statements.errors import Problem
 
 SCORE_MAXIMUM = 100
 LINE_ITEM_TAG = "lernspur-completion"
@@ -88,18 +89,29 @@ def respond(
 ) -> DeepLinkResponse:
     """The signed LtiDeepLinkingResponse for the chosen courses (the launch answers once)."""
     if launch.used_at is not None:
-        raise LtiRefused("These courses were added already; start Deep Linking again.")
+        raise LtiRefused(
+            "These courses were added already; start Deep Linking again.",
+            [Problem("form.launch_id", "must be a Deep Linking launch not answered yet")],
+        )
     settings: dict[str, Any] = dict(launch.deep_linking_settings or {})
     if not slugs:
-        raise LtiBadRequest("Choose at least one course.")
+        raise LtiBadRequest(
+            "Choose at least one course.", [Problem("form.course", "at least one required")]
+        )
     accept_multiple = settings.get("accept_multiple", True) not in (False, "false")
     if len(slugs) > 1 and not accept_multiple:
-        raise LtiBadRequest("The platform accepts one course at a time.")
+        raise LtiBadRequest(
+            "The platform accepts one course at a time.",
+            [Problem("form.course", "at most one (the platform's accept_multiple is false)")],
+        )
     courses = []
     for slug in dict.fromkeys(slugs):
         course = course_by_slug(session, slug)
         if course is None:
-            raise LtiBadRequest(f"There is no course {slug!r} in the catalogue.")
+            raise LtiBadRequest(
+                f"There is no course {slug!r} in the catalogue.",
+                [Problem("form.course", "must name a course of the catalogue")],
+            )
         courses.append(course)
     platform = session.get(Platform, launch.platform_pk)
     assert platform is not None

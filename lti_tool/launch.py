@@ -49,6 +49,7 @@ from lti_tool.recording import record
 from lti_tool.roster import note_context
 from lti_tool.tool_config import DatabaseToolConf
 from statements import lti as xapi
+from statements.errors import Problem
 from statements.identifiers import ifi_key
 from statements.timestamps import format_timestamp
 
@@ -76,8 +77,9 @@ PAGE_HOURS = 8
 USED_TOKEN_PREFIX = "lti1p3-used-id-token-"  # noqa: S105 - a key prefix, no secret
 
 
-def _refuse(message: str) -> LtiRefused:
-    return LtiRefused(message)
+def _refuse(message: str, path: str, rule: str) -> LtiRefused:
+    """A launch refused: the message for people, the field path and the rule for the record."""
+    return LtiRefused(message, [Problem(path, rule)])
 
 
 class ToolMessageLaunch(FlaskMessageLaunch):
@@ -126,13 +128,21 @@ class ToolMessageLaunch(FlaskMessageLaunch):
             return aud
         if isinstance(aud, list) and len(aud) == 1 and isinstance(aud[0], str):
             return aud[0]
-        raise _refuse("The id_token names no single audience (aud, azp).")
+        raise _refuse(
+            "The id_token names no single audience (aud, azp).",
+            "id_token.aud",
+            "must name this tool alone, or name it in azp",
+        )
 
     def validate_jwt_format(self) -> ToolMessageLaunch:
         super().validate_jwt_format()
         alg = self._jwt.get("header", {}).get("alg")
         if alg not in ALGORITHMS:
-            raise _refuse(f"The id_token is signed with {alg!r}; only RS256 is accepted.")
+            raise _refuse(
+                f"The id_token is signed with {alg!r}; only RS256 is accepted.",
+                "id_token.header.alg",
+                "must be RS256 (LTI 1.3 Security Framework 5.1.3)",
+            )
         _check_claim_types(cast(dict[str, Any], self._jwt.get("body", {})))
         return self
 
@@ -143,12 +153,24 @@ class ToolMessageLaunch(FlaskMessageLaunch):
         aud = body.get("aud")
         audiences = [aud] if isinstance(aud, str) else list(aud or [])
         if client_id not in audiences:
-            raise _refuse("The id_token is not addressed to this tool (aud).")
+            raise _refuse(
+                "The id_token is not addressed to this tool (aud).",
+                "id_token.aud",
+                "must contain this tool's client_id",
+            )
         azp = body.get("azp")
         if azp is not None and azp != client_id:
-            raise _refuse("The id_token was issued for another party (azp).")
+            raise _refuse(
+                "The id_token was issued for another party (azp).",
+                "id_token.azp",
+                "must be this tool's client_id",
+            )
         if len(audiences) > 1 and azp is None:
-            raise _refuse("An id_token with several audiences must name the tool in azp.")
+            raise _refuse(
+                "An id_token with several audiences must name the tool in azp.",
+                "id_token.azp",
+                "required when aud names several parties",
+            )
         return self
 
     # -- signature and time --------------------------------------------------------------
@@ -164,9 +186,17 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 response = self._requests_session.get(key_set_url)
                 key_set = response.json()
             except Exception as exc:
-                raise _refuse(f"The platform's key set could not be read: {exc}") from None
+                raise _refuse(
+                    f"The platform's key set could not be read: {exc}",
+                    "platform.key_set_url",
+                    "must answer the platform's JWKS",
+                ) from None
             if not isinstance(key_set, dict) or not isinstance(key_set.get("keys"), list):
-                raise _refuse("The platform's key set is not a JWKS document.")
+                raise _refuse(
+                    "The platform's key set is not a JWKS document.",
+                    "platform.key_set_url",
+                    "must answer a JWKS document",
+                )
             self.storage.set_value(cache_key, key_set, KEY_SET_CACHE_SECONDS)
             return key_set
 
@@ -198,11 +228,21 @@ class ToolMessageLaunch(FlaskMessageLaunch):
                 options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
             )
         except jwt.ExpiredSignatureError:
-            raise _refuse("The id_token has expired.") from None
+            raise _refuse(
+                "The id_token has expired.", "id_token.exp", "must lie in the future"
+            ) from None
         except jwt.ImmatureSignatureError:
-            raise _refuse("The id_token is not valid yet (iat or nbf in the future).") from None
+            raise _refuse(
+                "The id_token is not valid yet (iat or nbf in the future).",
+                "id_token.iat",
+                "must not lie in the future",
+            ) from None
         except jwt.InvalidTokenError as exc:
-            raise _refuse(f"The id_token is not valid: {exc}") from None
+            raise _refuse(
+                f"The id_token is not valid: {exc}",
+                "id_token",
+                "must be a JWT signed with the platform's key",
+            ) from None
         return self
 
     # -- one use only ----------------------------------------------------------------------
@@ -211,14 +251,21 @@ class ToolMessageLaunch(FlaskMessageLaunch):
 
     def validate_nonce(self) -> ToolMessageLaunch:
         if has_key(self.session, self._used_token_key()):
-            raise _refuse("This launch was used already; start the activity again.")
+            raise _refuse(
+                "This launch was used already; start the activity again.",
+                "id_token.nonce",
+                "must not have been used before",
+            )
         super().validate_nonce()
         return self
 
     def validate_message(self) -> ToolMessageLaunch:
         message_type = self._jwt.get("body", {}).get(CLAIM + "message_type")
         if message_type not in self.allowed_types:
-            raise LtiBadRequest(f"This address does not accept {message_type!r} messages.")
+            raise LtiBadRequest(
+                f"This address does not accept {message_type!r} messages.",
+                [Problem("id_token.message_type", f"must be one of {sorted(self.allowed_types)}")],
+            )
         super().validate_message()
         return self
 
@@ -238,26 +285,46 @@ def _check_claim_types(body: dict[str, Any]) -> None:
     checked first, so that no crafted token reaches a lookup with the wrong kind of value.
     Identifiers are at most 255 characters (LTI 1.3 Core 5.3.6, 5.3.7, 5.4.1)."""
     if not isinstance(body, dict):
-        raise _refuse("The id_token's payload is not a JSON object.")
+        raise _refuse(
+            "The id_token's payload is not a JSON object.", "id_token", "must be a JSON object"
+        )
     aud = body.get("aud")
     if not (
         isinstance(aud, str) or (isinstance(aud, list) and all(isinstance(a, str) for a in aud))
     ):
-        raise _refuse("The id_token's aud is neither a string nor a list of strings.")
+        raise _refuse(
+            "The id_token's aud is neither a string nor a list of strings.",
+            "id_token.aud",
+            "must be a string or a list of strings",
+        )
     for name in ("iss", "nonce", CLAIM + "deployment_id", CLAIM + "message_type"):
         if not isinstance(body.get(name), str) or not body[name]:
-            raise _refuse(f"The id_token's {name.rsplit('/', 1)[-1]} is missing or not a string.")
+            short = name.rsplit("/", 1)[-1]
+            raise _refuse(
+                f"The id_token's {short} is missing or not a string.",
+                f"id_token.{short}",
+                "required, a non-empty string",
+            )
     for name in ("azp", "sub"):
         if name in body and not isinstance(body[name], str):
-            raise _refuse(f"The id_token's {name} is not a string.")
+            raise _refuse(
+                f"The id_token's {name} is not a string.", f"id_token.{name}", "must be a string"
+            )
     for name in OBJECT_CLAIMS:
         if body.get(name) is not None and not isinstance(body[name], dict):
-            raise LtiBadRequest(f"The id_token's {name.rsplit('/', 1)[-1]} is not an object.")
+            short = name.rsplit("/", 1)[-1]
+            raise LtiBadRequest(
+                f"The id_token's {short} is not an object.",
+                [Problem(f"id_token.{short}", "must be an object")],
+            )
     roles = body.get(CLAIM + "roles")
     if roles is not None and not (
         isinstance(roles, list) and all(isinstance(r, str) for r in roles)
     ):
-        raise LtiBadRequest("The id_token's roles are not a list of strings.")
+        raise LtiBadRequest(
+            "The id_token's roles are not a list of strings.",
+            [Problem("id_token.roles", "must be a list of strings")],
+        )
     for name, value in (
         ("sub", body.get("sub")),
         ("deployment_id", body.get(CLAIM + "deployment_id")),
@@ -265,7 +332,10 @@ def _check_claim_types(body: dict[str, Any]) -> None:
         ("resource_link.id", (body.get(CLAIM + "resource_link") or {}).get("id")),
     ):
         if value is not None and len(str(value)) > 255:
-            raise LtiBadRequest(f"The id_token's {name} is longer than 255 characters.")
+            raise LtiBadRequest(
+                f"The id_token's {name} is longer than 255 characters.",
+                [Problem(f"id_token.{name}", "at most 255 characters (LTI 1.3 Core 5.3.6, 5.4.1)")],
+            )
 
 
 def validate_launch(
@@ -278,7 +348,8 @@ def validate_launch(
     except (LtiRefused, LtiBadRequest):
         raise
     except LtiException as exc:
-        raise LtiRefused(str(exc) or exc.__class__.__name__) from None
+        message = str(exc) or exc.__class__.__name__
+        raise LtiRefused(message, [Problem("id_token", message)]) from None
     return launch
 
 
@@ -417,7 +488,8 @@ def start_course(
     course = course_by_slug(session, slug) if slug else None
     if course is None:
         raise CourseNotFound(
-            f"The activity names no course of the catalogue (custom parameter course={slug!r})."
+            f"The activity names no course of the catalogue (custom parameter course={slug!r}).",
+            [Problem("id_token.custom.course", "must name a course of the catalogue")],
         )
     launch = _new_launch(platform, claims, RESOURCE_LINK, now)
     launch.course_pk = course.pk
@@ -459,7 +531,10 @@ def start_course(
 def start_deep_linking(session: Session, platform: Platform, claims: dict[str, Any]) -> Launch:
     """Record a deep-linking launch of a teacher or administrator (no statement)."""
     if not is_instructor(claims):
-        raise LtiRefused("Only teachers and administrators may add Lernspur courses.")
+        raise LtiRefused(
+            "Only teachers and administrators may add Lernspur courses.",
+            [Problem("id_token.roles", "must include a teacher or administrator role")],
+        )
     now = datetime.now(UTC)
     launch = _new_launch(platform, claims, DEEP_LINKING, now)
     launch.deep_linking_settings = dict(claims.get(DL_CLAIM) or {})
@@ -478,7 +553,14 @@ def launch_for_form(session: Session, launch_id: str, message_type: str) -> Laun
         or launch.message_type != message_type
         or launch.expires_at <= datetime.now(UTC)
     ):
-        raise LtiRefused("This page has expired; open the activity again from your platform.")
+        raise LtiRefused(
+            "This page has expired; open the activity again from your platform.",
+            [
+                Problem(
+                    "form.launch_id", "must be a launch of this page's kind that has not expired"
+                )
+            ],
+        )
     return launch
 
 

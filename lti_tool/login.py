@@ -25,6 +25,7 @@ from lti_tool.launch_state import (
 )
 from lti_tool.registration import ToolUrls
 from lti_tool.tool_config import DatabaseToolConf
+from statements.errors import Problem
 
 # From login to launch the browser only travels to the platform and back.
 NONCE_SECONDS = 600
@@ -72,4 +73,5 @@ def start_login(session: Session, urls: ToolUrls) -> Any:
         target = login._get_request_param("target_link_uri")
         return login.redirect(redirect_uri_for(urls, target))
     except (OIDCException, LtiException) as exc:
-        raise LtiRefused(str(exc) or exc.__class__.__name__) from None
+        message = str(exc) or exc.__class__.__name__
+        raise LtiRefused(message, [Problem("params", message)]) from None

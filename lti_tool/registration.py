@@ -115,9 +115,15 @@ def token_for(session: Session, token: str) -> RegistrationToken:
         select(RegistrationToken).where(RegistrationToken.token_hash == _hash(token or ""))
     )
     if row is None or row.expires_at <= datetime.now(UTC):
-        raise LtiRefused("This registration URL is unknown or has expired.")
+        raise LtiRefused(
+            "This registration URL is unknown or has expired.",
+            [Problem("query.t", "must be the token of a registration URL that has not expired")],
+        )
     if row.used_at is not None:
-        raise LtiRefused("This registration URL has been used already; create a new one.")
+        raise LtiRefused(
+            "This registration URL has been used already; create a new one.",
+            [Problem("query.t", "must not have been used")],
+        )
     return row
 
 
@@ -154,7 +160,10 @@ def fetch_configuration(url: str, allow_private: bool) -> PlatformConfiguration:
             [Problem("openid_configuration", "must answer with the platform's JSON configuration")],
         ) from None
     if not isinstance(data, dict):
-        raise RegistrationFailed("The platform's configuration is not a JSON object.")
+        raise RegistrationFailed(
+            "The platform's configuration is not a JSON object.",
+            [Problem("openid_configuration", "must answer a JSON object")],
+        )
     missing = [
         name
         for name in (
@@ -281,19 +290,29 @@ def register_dynamically(
             conf.registration_endpoint, json=body, headers=headers
         )
     except requests.RequestException as exc:
-        raise RegistrationFailed(f"The platform could not be reached: {exc}") from None
+        raise RegistrationFailed(
+            f"The platform could not be reached: {exc}",
+            [Problem("registration_endpoint", "must be reachable")],
+        ) from None
     if not response.ok:
         raise RegistrationFailed(
             f"The platform refused the registration (HTTP {response.status_code}): "
-            f"{response.text[:300]}"
+            f"{response.text[:300]}",
+            [Problem("registration_endpoint", "must accept the registration (HTTP 2xx)")],
         )
     try:
         answer = response.json()
     except ValueError:
-        raise RegistrationFailed("The platform's answer is not JSON.") from None
+        raise RegistrationFailed(
+            "The platform's answer is not JSON.",
+            [Problem("registration_endpoint", "must answer JSON")],
+        ) from None
     client_id = answer.get("client_id") if isinstance(answer, dict) else None
     if not client_id:
-        raise RegistrationFailed("The platform's answer names no client_id.")
+        raise RegistrationFailed(
+            "The platform's answer names no client_id.",
+            [Problem("registration_endpoint.client_id", "required in the platform's answer")],
+        )
     tool_conf = answer.get(TOOL_CONFIGURATION) or {}
     deployment_id = tool_conf.get("deployment_id")
     granted = answer.get("scope")

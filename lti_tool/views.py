@@ -50,6 +50,7 @@ from lti_tool.registration import (
     token_for,
 )
 from lti_tool.tool_config import find_platform
+from statements.errors import Problem
 
 SESSION_COOKIE = "lti1p3-session-id"
 
@@ -98,7 +99,10 @@ def form_token(launch_id: str) -> str:
 def form_launch(message_type: str) -> Launch:
     launch = launch_for_form(db.session(), request.form.get("launch_id", ""), message_type)
     if not hmac.compare_digest(request.form.get("token", ""), form_token(launch.launch_id)):
-        raise LtiRefused("The form does not belong to this browser's launch.")
+        raise LtiRefused(
+            "The form does not belong to this browser's launch.",
+            [Problem("form.token", "must belong to this browser's launch")],
+        )
     use_language(launch.locale)
     platform = db.session().get(Platform, launch.platform_pk)
     frame_platform(platform.issuer if platform else None)
@@ -219,7 +223,8 @@ def register() -> Any:
     if not config_url:
         raise LtiBadRequest(
             "Open this address from your platform's tool registration (it adds "
-            "openid_configuration and registration_token)."
+            "openid_configuration and registration_token).",
+            [Problem("query.openid_configuration", "required")],
         )
     frame_platform(config_url)
     if request.method == "GET":

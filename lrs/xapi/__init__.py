@@ -38,7 +38,9 @@ def init_app(app: Flask) -> None:
     from lrs.xapi import about, people  # noqa: F401
 
     app.session_interface = SessionInterface()
-    app.wsgi_app = AlternateRequestSyntax(app.wsgi_app, XAPI_PREFIXES)  # type: ignore[method-assign]
+    app.wsgi_app = AlternateRequestSyntax(  # type: ignore[method-assign]
+        app.wsgi_app, XAPI_PREFIXES, lambda: app.config.get("MAX_CONTENT_LENGTH")
+    )
     for prefix in XAPI_PREFIXES:
         app.register_blueprint(bp, url_prefix=prefix, name=f"xapi{prefix.replace('/', '_')}")
 

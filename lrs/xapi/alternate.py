@@ -36,18 +36,19 @@ def _error(
     path: str,
     rule: str,
     version: str = "1.0.3",
+    status: tuple[str, str] = ("400 BAD REQUEST", "bad_request"),
 ) -> list[bytes]:
     body = orjson.dumps(
         {
             "error": {
-                "code": "bad_request",
+                "code": status[1],
                 "message": message,
                 "details": [{"path": path, "rule": rule}],
             }
         }
     )
     start_response(
-        "400 BAD REQUEST",
+        status[0],
         [
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
@@ -58,9 +59,12 @@ def _error(
 
 
 class AlternateRequestSyntax:
-    def __init__(self, app: WSGIApp, prefixes: tuple[str, ...]) -> None:
+    def __init__(
+        self, app: WSGIApp, prefixes: tuple[str, ...], max_body: Callable[[], int | None]
+    ) -> None:
         self.app = app
         self.prefixes = prefixes
+        self.max_body = max_body  # the app's MAX_CONTENT_LENGTH, read per request
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
@@ -97,6 +101,15 @@ class AlternateRequestSyntax:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        limit = self.max_body()
+        if limit is not None and length > limit:
+            return _error(
+                start_response,
+                "The request body is too large.",
+                "body",
+                f"must be at most {limit} bytes",
+                status=("413 REQUEST ENTITY TOO LARGE", "request_entity_too_large"),
+            )
         raw = environ["wsgi.input"].read(length) if length > 0 else b""
         form = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
         params: list[tuple[str, str]] = []

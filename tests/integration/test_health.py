@@ -20,5 +20,20 @@ def test_unknown_route_is_404_in_the_json_error_shape(client):
     assert response.status_code == 404
     error = response.get_json()["error"]
     assert error["code"] == "not_found"
-    assert error["details"] == []
+    assert error["details"] == [{"path": "url", "rule": "no resource at /no-such-page"}]
     assert response.headers["X-Experience-API-Version"] == "2.0.0"
+
+
+def test_a_method_the_resource_does_not_allow_is_405_naming_the_allowed_ones(client):
+    """RFC 9110, 15.5.6: a 405 response carries Allow; our error body names the rule too."""
+    response = client.delete("/healthz")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    [detail] = response.get_json()["error"]["details"]
+    assert detail["path"] == "method"
+    assert detail["rule"].endswith(", not DELETE")
+    assert set(detail["rule"][len("must be one of ") : -len(", not DELETE")].split(", ")) == {
+        "GET",
+        "HEAD",
+        "OPTIONS",
+    }

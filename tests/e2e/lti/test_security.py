@@ -6,6 +6,7 @@ Validation", and OpenID Connect Core 1.0, 3.1.3.7 "ID Token Validation".
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -15,11 +16,15 @@ import pytest
 from tests.e2e.lti.conftest import count_launches, count_statements, errors
 from tests.e2e.lti.platform import Key
 
+PROBLEM_LINE = re.compile(r"<p><code>([\w.]+)</code>: [^<]+</p>")
+
 
 def _assert_refused(response: Any, status: int, db_session: Any) -> None:
-    assert response.status_code == status, response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == status, page
     assert response.mimetype == "text/html"
-    assert "Das hat nicht geklappt" in response.get_data(as_text=True)
+    assert "Das hat nicht geklappt" in page
+    assert PROBLEM_LINE.search(page), "a refusal names the field path and the rule broken"
     assert count_launches(db_session) == 0
     assert count_statements(db_session) == 0
 
@@ -192,23 +197,37 @@ def test_refusals_are_shown_in_the_iframe_and_name_no_secrets(tool, registered, 
     assert form["id_token"] not in page
 
 
-MALFORMED = {
-    "nonce a number": {"nonce": 12345},
-    "issuer a number": {"iss": 7},
-    "audience a number": {"aud": 7},
-    "message type a list": {"https://purl.imsglobal.org/spec/lti/claim/message_type": ["x"]},
-    "context a string": {"https://purl.imsglobal.org/spec/lti/claim/context": "2"},
-    "resource link a list": {"https://purl.imsglobal.org/spec/lti/claim/resource_link": []},
-    "roles a string": {"https://purl.imsglobal.org/spec/lti/claim/roles": "Learner"},
-    "sub too long": {"sub": "x" * 256},
+MALFORMED = {  # the claims, and the field path the refusal names
+    "nonce a number": ({"nonce": 12345}, "id_token.nonce"),
+    "issuer a number": ({"iss": 7}, "id_token.iss"),
+    "audience a number": ({"aud": 7}, "id_token.aud"),
+    "message type a list": (
+        {"https://purl.imsglobal.org/spec/lti/claim/message_type": ["x"]},
+        "id_token.message_type",
+    ),
+    "context a string": (
+        {"https://purl.imsglobal.org/spec/lti/claim/context": "2"},
+        "id_token.context",
+    ),
+    "resource link a list": (
+        {"https://purl.imsglobal.org/spec/lti/claim/resource_link": []},
+        "id_token.resource_link",
+    ),
+    "roles a string": (
+        {"https://purl.imsglobal.org/spec/lti/claim/roles": "Learner"},
+        "id_token.roles",
+    ),
+    "sub too long": ({"sub": "x" * 256}, "id_token.sub"),
 }
 
 
 @pytest.mark.parametrize("case", list(MALFORMED))
 def test_malformed_claims_are_refused_not_crashed_on(case, tool, registered, db_session):
     """Claims are read before the signature is checked; their types are checked first."""
+    change, path = MALFORMED[case]
     claims = tool.platform.claims()
-    claims.update(MALFORMED[case])
+    claims.update(change)
     response = tool.launch(claims)
     assert response.status_code in (400, 403)
+    assert path in PROBLEM_LINE.findall(response.get_data(as_text=True))
     assert count_launches(db_session) == 0

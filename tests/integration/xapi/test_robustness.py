@@ -20,7 +20,9 @@ def test_oversized_body_is_413_in_the_error_shape(app, xapi):
         headers={"Content-Type": "application/json"},
     )
     assert response.status_code == 413
-    assert response.get_json()["error"]["code"] == "request_entity_too_large"
+    error = response.get_json()["error"]
+    assert error["code"] == "request_entity_too_large"
+    assert error["details"] == [{"path": "body", "rule": "must be at most 10000 bytes"}]
 
 
 def test_deeply_nested_json_is_a_clear_400(xapi):
