@@ -150,6 +150,27 @@ def note_stored(session: Session, written: Mapping[tuple[int, str], dict[str, An
         session.info.setdefault(PENDING, {}).update(written)
 
 
+def canonical_definitions(
+    session: Session, org_pk: int, statements: Iterable[Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The LRS's definitions of the Activities these statements name (for format=canonical,
+    Part 3, 2.1.3: "populated with the canonical definition of the Activity Objects")."""
+    iris = {
+        activity["id"]
+        for stmt in statements
+        for activity in _activities_in(stmt)
+        if isinstance(activity, Mapping) and isinstance(activity.get("id"), str)
+    }
+    if not iris:
+        return {}
+    rows = session.execute(
+        select(Activity.activity_iri, Activity.definition).where(
+            Activity.org_pk == org_pk, Activity.activity_iri.in_(sorted(iris))
+        )
+    )
+    return {row.activity_iri: row.definition for row in rows if row.definition}
+
+
 def get_activity(session: Session, org_pk: int, iri: str) -> dict[str, Any]:
     """The Activity object for GET /activities: id, objectType, and the known definition."""
     row = session.scalar(

@@ -21,6 +21,7 @@ from lrs.auth.request import current_credential, require, with_fresh_credential_
 from lrs.auth.scopes import grants
 from lrs.errors import BadRequest, NotFound
 from lrs.platform_adapters.ingest import ingest_statements
+from lrs.statement_store.activities import canonical_definitions
 from lrs.statement_store.models import Attachment
 from lrs.statement_store.multipart import build_multipart, parse_multipart
 from lrs.statement_store.queries import StatementQuery, find_statements, get_statement
@@ -248,7 +249,16 @@ def _render(texts: list[str], fmt: str) -> list[bytes]:
     if fmt == "exact":
         return [t.encode() for t in texts]
     languages = parse_accept_language(request.headers.get("Accept-Language"))
-    return [orjson.dumps(format_statement(orjson.loads(t), fmt, languages)) for t in texts]
+    statements = [orjson.loads(t) for t in texts]
+    definitions = (
+        canonical_definitions(db.session(), current_credential().org_pk, statements)
+        if fmt == "canonical"
+        else None
+    )
+    return [
+        orjson.dumps(format_statement(s, fmt, languages, definitions=definitions))
+        for s in statements
+    ]
 
 
 def _single(args: Any, fmt: str, attachments: bool, mine: int | None) -> Response:
