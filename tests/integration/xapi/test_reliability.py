@@ -7,9 +7,14 @@ the service recovers by itself.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import os
 import random
 import signal
+import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -18,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from lrs.db import make_engine
 from lrs.statement_store.models import Statement
@@ -88,43 +93,87 @@ def _worker_pids(master_pid: int) -> list[int]:
     return [int(p) for p in out.stdout.split()]
 
 
+def _inside_a_write(database_url: str, timeout: float = 30.0) -> None:
+    """Return once a request of the server is inside its write transaction: on PostgreSQL a
+    backend of the database holds a transaction id (assigned at its first write), on SQLite
+    the write lock is taken (the app writes under BEGIN IMMEDIATE)."""
+    deadline = time.monotonic() + timeout
+    if database_url.startswith("sqlite"):
+        with contextlib.closing(
+            sqlite3.connect(
+                database_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None
+            )
+        ) as probe:
+            while time.monotonic() < deadline:
+                try:
+                    probe.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError:  # database is locked: the writer holds it
+                    return
+                probe.execute("ROLLBACK")
+                time.sleep(0.002)
+    else:
+        engine = make_engine(database_url, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                while time.monotonic() < deadline:
+                    writing = conn.scalar(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity WHERE datname ="
+                            " current_database() AND pid <> pg_backend_pid()"
+                            " AND backend_xid IS NOT NULL"
+                        )
+                    )
+                    if writing:
+                        return
+                    time.sleep(0.002)
+        finally:
+            engine.dispose()
+    raise AssertionError("the server never began to write the batch")
+
+
 def test_worker_killed_mid_batch_stores_all_or_nothing_and_retry_succeeds(live_database_url):
-    """Issue #2: a batch is stored whole or not at all, also when its worker dies; the retry
-    of the same batch (same ids) then succeeds and stores each statement once."""
+    """Issue #2: a batch is stored whole or not at all, also when its worker dies inside the
+    write; the retry of the same batch (same ids) then succeeds and stores each statement once."""
     server = start_server(live_database_url, workers=1)
     try:
         creds = server.credentials()
         registration = str(uuid.uuid4())
         batch = [
             statement(id=str(uuid.uuid4()), context={"registration": registration})
-            for _ in range(3000)
+            for _ in range(10_000)
         ]
-        http = live_session(creds)
-        outcome: dict[str, object] = {}
-
-        def send() -> None:
+        body = json.dumps(batch).encode()
+        token = base64.b64encode(f"{creds['key']}:{creds['secret']}".encode()).decode()
+        head = (
+            f"POST /xapi/statements HTTP/1.1\r\nHost: {server.url.split('//', 1)[1]}\r\n"
+            f"Authorization: Basic {token}\r\nX-Experience-API-Version: 1.0.3\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        ).encode()
+        host, port = server.url.split("//", 1)[1].split(":")
+        with socket.create_connection((host, int(port)), timeout=120) as client:
+            client.sendall(head + body)
+            _inside_a_write(live_database_url)
+            [worker] = _worker_pids(server.process.pid)
+            os.kill(worker, signal.SIGKILL)
             try:
-                outcome["response"] = http.post(
-                    f"{server.url}/xapi/statements", json=batch, timeout=120
-                )
-            except requests.ConnectionError as exc:
-                outcome["error"] = exc
-
-        sender = threading.Thread(target=send)
-        sender.start()
-        time.sleep(0.4)  # the worker is now parsing, validating or writing the batch
-        for pid in _worker_pids(server.process.pid):
-            os.kill(pid, signal.SIGKILL)
-        sender.join(timeout=120)
+                answer = client.recv(65536)
+            except ConnectionResetError:
+                answer = b""
+        assert answer == b"", f"the worker answered before it was killed: {answer[:200]!r}"
         stored = _count(live_database_url, registration)
+        # Nothing, or (if the commit fell between the probe and the kill) everything.
         assert stored in (0, len(batch)), f"partial batch stored: {stored}"
         # gunicorn starts a new worker; the client's retry succeeds.
-        for _ in range(50):
+        http = live_session(creds)
+        retry = None
+        for _ in range(100):
             try:
                 retry = http.post(f"{server.url}/xapi/statements", json=batch, timeout=120)
                 break
             except requests.ConnectionError:
                 time.sleep(0.2)
+        assert retry is not None, "no worker came back to take the retry"
         assert retry.status_code == 200
         assert retry.json() == [s["id"] for s in batch]
         assert _count(live_database_url, registration) == len(batch)
