@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'lernspur-test.db'}"
     return _fresh_postgres_database(os.environ[PG_ENV])
+
+
+def unreachable_database_url(database_url: str) -> str:
+    """A database of `database_url`'s kind that cannot be reached."""
+    if database_url.startswith("sqlite"):
+        return "sqlite:////dev/null/lernspur/unreachable.db"  # /dev/null is no directory
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"postgresql://postgres@127.0.0.1:{port}/lernspur"
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ any command with one message, not a traceback."""
 from __future__ import annotations
 
 import os
-import socket
 
 from click.testing import CliRunner
 from sqlalchemy import text
@@ -14,7 +13,7 @@ from sqlalchemy.engine import make_url
 from lrs.cli import main
 from lrs.db import make_engine
 from lrs.migrate import MIGRATIONS
-from tests.conftest import PG_ENV, _fresh_postgres_database
+from tests.conftest import PG_ENV, _fresh_postgres_database, unreachable_database_url
 
 
 def _new_database(database_url: str, tmp_path) -> str:
@@ -60,17 +59,11 @@ def test_upgrade_lists_each_migration_it_applies_then_none(database_url, tmp_pat
     ]
 
 
-def _unreachable_database(database_url: str) -> str:
-    if database_url.startswith("sqlite"):
-        return "sqlite:////dev/null/lernspur/unreachable.db"  # /dev/null is no directory
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"postgresql://postgres@127.0.0.1:{port}/lernspur"
-
-
 def test_an_unreachable_database_is_named_in_one_message(database_url):
-    env = {"LERNSPUR_DATABASE_URL": _unreachable_database(database_url), "LERNSPUR_SECRET_KEY": "x"}
+    env = {
+        "LERNSPUR_DATABASE_URL": unreachable_database_url(database_url),
+        "LERNSPUR_SECRET_KEY": "x",
+    }
     for command in (["db", "upgrade"], ["orgs", "create", "acme", "--name", "Acme"]):
         result = CliRunner().invoke(main, command, env=env, catch_exceptions=False)
         assert result.exit_code == 1, result.output

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from lrs.app import create_app
+from tests.conftest import unreachable_database_url
+
 
 def test_healthz_answers_ok(client):
     response = client.get("/healthz")
@@ -13,6 +16,20 @@ def test_readyz_answers_ready_when_database_reachable(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ready"}
+
+
+def test_readyz_is_503_with_retry_after_when_the_database_cannot_be_reached(database_url):
+    """A load balancer routes no traffic to an instance whose database is away: 503 with
+    Retry-After (RFC 9110, 10.2.3), while /healthz still answers that the process is up."""
+    app = create_app(
+        {"DATABASE_URL": unreachable_database_url(database_url), "SECRET_KEY": "readyz-test"}
+    )
+    client = app.test_client()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["error"]["code"] == "unavailable"
+    assert client.get("/healthz").get_json() == {"status": "ok"}
 
 
 def test_unknown_route_is_404_in_the_json_error_shape(client):
