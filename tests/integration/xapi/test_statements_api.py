@@ -81,6 +81,30 @@ def test_batch_with_one_invalid_statement_stores_nothing_and_names_the_path(xapi
     assert missing.status_code == 404
 
 
+@pytest.mark.parametrize("size", [3, COPY_FROM + 30], ids=["insert", "copy"])
+def test_batch_with_one_conflicting_id_is_409_and_stores_nothing(xapi, size):
+    """Part 3, 2.1.2.s2.b5: 'The LRS MUST NOT make any modifications to its state based on a
+    receiving a Statement with a statementID that it already has' — 409 for other content —
+    and 3.2: 'The LRS MUST reject a batch of statements if any Statement within that batch is
+    rejected': the new statements of that batch are not stored either (small batches go
+    through one INSERT, larger ones through COPY)."""
+    used = new_id()
+    assert (
+        xapi.put("statements", json=statement(), query_string={"statementId": used}).status_code
+        == 204
+    )
+    registration = new_id()
+    batch = [statement(id=new_id(), context={"registration": registration}) for _ in range(size)]
+    batch.append(statement(id=used, verb=ATTEMPTED))
+    response = xapi.post("statements", json=batch)
+    assert response.status_code == 409
+    assert response.get_json()["error"]["details"][0]["path"] == f"statements[{size}].id"
+    listed = xapi.get("statements", query_string={"registration": registration})
+    assert listed.get_json()["statements"] == []
+    kept = xapi.get("statements", query_string={"statementId": used}).get_json()
+    assert kept["verb"]["id"] == COMPLETED
+
+
 def test_batch_with_duplicate_ids_is_400(xapi):
     """Part 3, 2.1.2.s2.b6: a batch with two statements of the same id SHOULD* be rejected."""
     sid = new_id()
