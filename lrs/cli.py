@@ -16,13 +16,19 @@ from lrs.errors import LernspurError
 
 
 def app_for_cli() -> Flask:
-    """The app, configured from the environment; configuration errors end the command."""
+    """The app, configured from the environment; configuration errors end the command. Its
+    database connections are closed when the command ends."""
     from lrs.app import create_app
+    from lrs.db import get_db
 
     try:
-        return create_app()
+        app = create_app()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(get_db(app).engine.dispose)
+    return app
 
 
 def emit(data: Any, as_json: bool, text: str) -> None:

@@ -1,19 +1,25 @@
-"""`lernspur db upgrade` on a new database says which migrations it applied, and on one already
-at head that nothing was to do (DESIGN.md: CLI `db upgrade`); a database it cannot reach ends
-any command with one message, not a traceback."""
+"""The administrator's first commands (DESIGN.md, CLI): `db upgrade` on a new database says which
+migrations it applied, and on one already at head that nothing was to do; `orgs create` and
+`credentials create --json` give a key and secret that work over xAPI at once, `credentials
+revoke` ends them; a database the commands cannot reach ends any of them with one message."""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from lrs.app import create_app
 from lrs.cli import main
-from lrs.db import make_engine
+from lrs.db import get_db, make_engine
 from lrs.migrate import MIGRATIONS
 from tests.conftest import PG_ENV, _fresh_postgres_database, unreachable_database_url
+from tests.integration.xapi.helpers import statement
 
 
 def _new_database(database_url: str, tmp_path) -> str:
@@ -75,3 +81,69 @@ def test_an_unreachable_database_is_named_in_one_message(database_url):
         assert message[1:] == [
             "Check LERNSPUR_DATABASE_URL and that the database server is running."
         ]
+
+
+@pytest.fixture
+def admin(database_url, tmp_path):
+    """`lernspur …` in-process on a new, migrated database; returns (run, app of that database)."""
+    url = _new_database(database_url, tmp_path)
+    env = {"LERNSPUR_DATABASE_URL": url, "LERNSPUR_SECRET_KEY": "admin-cli-test"}
+    runner = CliRunner()
+
+    def run(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
+        assert (result.exit_code == 0) is ok, result.output
+        return result
+
+    run("db", "upgrade")
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "admin-cli-test"})
+    yield run, app
+    get_db(app).engine.dispose()
+
+
+def _basic(issued) -> dict[str, str]:
+    token = base64.b64encode(f"{issued['key']}:{issued['secret']}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "X-Experience-API-Version": "1.0.3"}
+
+
+def test_a_new_credential_works_over_xapi_with_its_scopes_until_revoked(admin):
+    """Part 4 (Authorization), scope table: statements/write may store, not read."""
+    run, app = admin
+    run("orgs", "create", "stadt-a", "--name", "Stadt A")
+    issued = json.loads(
+        run(
+            "credentials",
+            "create",
+            "--org",
+            "stadt-a",
+            "--scope",
+            "statements/write",
+            "--label",
+            "Moodle",
+            "--json",
+        ).stdout
+    )
+    assert set(issued) == {"key", "secret", "org", "scopes"}
+    assert (issued["org"], issued["scopes"]) == ("stadt-a", ["statements/write"])
+    assert len(issued["key"]) >= 16
+    assert len(issued["secret"]) >= 32
+    client = app.test_client()
+    stored = client.post("/xapi/statements", json=statement(), headers=_basic(issued))
+    assert stored.status_code == 200, stored.get_json()
+    assert client.get("/xapi/statements", headers=_basic(issued)).status_code == 403
+
+    run("credentials", "revoke", issued["key"])
+    refused = client.post("/xapi/statements", json=statement(), headers=_basic(issued))
+    assert refused.status_code == 401
+    assert refused.get_json()["error"]["details"][0]["path"] == "headers.Authorization"
+
+
+def test_an_unknown_scope_or_organisation_is_refused_naming_it(admin):
+    run, _ = admin
+    run("orgs", "create", "stadt-a", "--name", "Stadt A")
+    bad_scope = run("credentials", "create", "--org", "stadt-a", "--scope", "everything", ok=False)
+    assert "everything" in bad_scope.stderr
+    no_org = run("credentials", "create", "--org", "stadt-x", "--scope", "all", ok=False)
+    assert "stadt-x" in no_org.stderr
+    twice = run("orgs", "create", "stadt-a", "--name", "Stadt A", ok=False)
+    assert "id: must be unique" in twice.stderr
