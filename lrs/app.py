@@ -11,7 +11,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lrs import db
 from lrs.config import load_settings
-from lrs.errors import error_response, register_error_handlers, unavailable_response
+from lrs.errors import BadRequest, error_response, register_error_handlers, unavailable_response
+from statements.errors import Problem
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,18 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _write_intent() -> None:
-        db.sqlite_write_intent.set(request.method not in db.SAFE_METHODS)
+        writes = request.method not in db.SAFE_METHODS
+        db.sqlite_write_intent.set(writes)
+        if writes:
+            # The body is read whole before any database work: a client that stalls mid-body
+            # must not hold a transaction open meanwhile (on SQLite, the write lock that every
+            # other writer waits for). Bounded by MAX_CONTENT_LENGTH (413), read once, cached.
+            body = request.get_data(cache=True)
+            if request.content_length is not None and len(body) < request.content_length:
+                raise BadRequest(
+                    "The request body ended before its Content-Length.",
+                    [Problem("body", "must be as long as Content-Length says; it ended early")],
+                )
 
     @app.after_request
     def _commit(response: Response) -> Response:

@@ -154,7 +154,7 @@ def register_error_handlers(app: Flask) -> None:
             status,
             code,
             exc.description or exc.name,
-            _http_problems(status, allowed, exc.description),
+            _http_problems(exc, status, allowed),
             headers,
         )
 
@@ -178,7 +178,7 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(500, "internal", "Internal server error.")
 
 
-def _http_problems(status: int, allowed: list[str], description: str | None) -> list[Problem]:
+def _http_problems(exc: HTTPException, status: int, allowed: list[str]) -> list[Problem]:
     """What a request refused before any view (by routing or the body limit) got wrong."""
     if not has_request_context():
         return []
@@ -190,7 +190,7 @@ def _http_problems(status: int, allowed: list[str], description: str | None) -> 
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
         return [Problem("body", f"must be at most {limit} bytes")]
     if 400 <= status < 500:
-        return [Problem("request", description or "must be a well-formed HTTP request")]
+        return [Problem("request", exc.description or "must be a well-formed HTTP request")]
     return []
 
 
