@@ -429,10 +429,10 @@ def _apply_voiding(
 
     A voiding statement cannot itself be voided: such a request is refused with 400.
     """
-    targets: dict[str, int] = {}
-    for i, item in enumerate(items):
+    targets: dict[str, int] = {}  # voided statement id -> the voiding one's index in the request
+    for item in items:
         if item.keys.verb_iri == VOIDED_VERB and item.keys.object_ref:
-            targets[item.keys.object_ref] = i
+            targets[item.keys.object_ref] = item.position
     if not targets:
         return
     voiding = (
