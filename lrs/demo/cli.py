@@ -62,6 +62,8 @@ def demo_seed(scale: float, as_json: bool) -> None:
             if result.seeded
             else " present already."
         ),
+        "  They belong to the example programmes' organisations (Ludwigshafen, Kreis Steinfurt,"
+        " …), not to 'demo': the 'demo' key starts with an empty store of its own.",
         f"Dashboard: {data['dashboard']}  (sign in as a programme manager; the one-time",
         "password must be replaced at first sign-in and is then no longer valid here):",
     ]
