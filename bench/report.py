@@ -240,7 +240,7 @@ def main() -> None:
         with session_scope(app) as session:
             import_framework(
                 session,
-                read_framework_file(EXAMPLES / "kompetenzmodell-kommunal.case.json"),
+                read_framework_file(EXAMPLES / "frameworks" / "kompetenzmodell-kommunal.case.json"),
                 "kompetenzmodell-kommunal",
             )
             load_catalogue(session, yaml.safe_load((EXAMPLES / "catalogue.yaml").read_text()))

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lrs import db
@@ -70,21 +71,40 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+# Resources whose clients authenticate with an Authorization header (xAPI, the managers' API).
+HEADER_AUTHENTICATED = ("/xapi", "/data/xAPI", "/api/")
+
+
+def _read_body_first() -> None:
+    """Read a write's body whole before any database work: a client that stalls mid-body must
+    not hold a transaction open meanwhile (on SQLite, the write lock every other writer waits
+    for). Not for requests answered without their body: no route (404, 405), or no
+    credentials where the resource needs them (401). Bounded by MAX_CONTENT_LENGTH: a longer
+    body is 413, a chunked one too (werkzeug's stream would end it at the limit unnoticed);
+    a body shorter than its Content-Length is 400."""
+    if request.routing_exception is not None:
+        return
+    if request.path.startswith(HEADER_AUTHENTICATED) and "Authorization" not in request.headers:
+        return
+    body = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None:
+        if limit is not None and len(body) >= limit and request.environ["wsgi.input"].read(1):
+            raise RequestEntityTooLarge()
+    elif len(body) < request.content_length:
+        raise BadRequest(
+            "The request body ended before its Content-Length.",
+            [Problem("body", "must be as long as Content-Length says; it ended early")],
+        )
+
+
 def _register_request_hooks(app: Flask) -> None:
     @app.before_request
     def _write_intent() -> None:
         writes = request.method not in db.SAFE_METHODS
         db.sqlite_write_intent.set(writes)
         if writes:
-            # The body is read whole before any database work: a client that stalls mid-body
-            # must not hold a transaction open meanwhile (on SQLite, the write lock that every
-            # other writer waits for). Bounded by MAX_CONTENT_LENGTH (413), read once, cached.
-            body = request.get_data(cache=True)
-            if request.content_length is not None and len(body) < request.content_length:
-                raise BadRequest(
-                    "The request body ended before its Content-Length.",
-                    [Problem("body", "must be as long as Content-Length says; it ended early")],
-                )
+            _read_body_first()
 
     @app.after_request
     def _commit(response: Response) -> Response:

@@ -64,8 +64,9 @@ class LernspurGroup(click.Group):
         except OperationalError as exc:
             detail = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
             raise click.ClickException(
-                f"The database is unavailable: {detail}\n"
-                "Check LERNSPUR_DATABASE_URL and that the database server is running."
+                f"The database is unavailable or not set up: {detail}\n"
+                "Check LERNSPUR_DATABASE_URL, that the database server is running, and that"
+                " `lernspur db upgrade` has run."
             ) from exc
 
 

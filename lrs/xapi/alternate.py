@@ -111,6 +111,13 @@ class AlternateRequestSyntax:
                 status=("413 REQUEST ENTITY TOO LARGE", "request_entity_too_large"),
             )
         raw = environ["wsgi.input"].read(length) if length > 0 else b""
+        if len(raw) < length:
+            return _error(
+                start_response,
+                "The request body ended before its Content-Length.",
+                "body",
+                "must be as long as Content-Length says; it ended early",
+            )
         form = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
         params: list[tuple[str, str]] = []
         content = b""

@@ -74,12 +74,15 @@ def test_an_unreachable_database_is_named_in_one_message(database_url):
         result = CliRunner().invoke(main, command, env=env, catch_exceptions=False)
         assert result.exit_code == 1, result.output
         message = result.stderr.splitlines()
-        assert message[0].startswith("Error: The database is unavailable: "), message
+        assert message[0].startswith("Error: The database is unavailable or not set up: "), message
         assert (
             "unable to open database file" if "sqlite" in database_url else "refused"
         ) in message[0]
         assert message[1:] == [
-            "Check LERNSPUR_DATABASE_URL and that the database server is running."
+            (
+                "Check LERNSPUR_DATABASE_URL, that the database server is running, and that"
+                " `lernspur db upgrade` has run."
+            )
         ]
 
 

@@ -112,3 +112,19 @@ def test_an_oversized_form_body_is_413_before_it_is_read(app, xapi):
         "message": "The request body is too large.",
         "details": [{"path": "body", "rule": "must be at most 10000 bytes"}],
     }
+
+
+def test_a_form_body_shorter_than_its_content_length_is_400(xapi):
+    """A tunnelled request whose body ends early is refused, not stored as far as it came
+    (the partial `content` would otherwise pass for the whole document)."""
+    form = urlencode({"Authorization": xapi.headers()["Authorization"], "content": "{}"})
+    response = xapi.client.post(
+        "/xapi/statements?method=GET",
+        data=form,
+        content_type=FORM,
+        environ_overrides={"CONTENT_LENGTH": str(len(form) + 500)},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["details"] == [
+        {"path": "body", "rule": "must be as long as Content-Length says; it ended early"}
+    ]

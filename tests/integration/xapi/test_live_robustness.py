@@ -9,9 +9,11 @@ import json
 import socket
 import time
 import urllib.parse
+import uuid
 
 import pytest
 
+from tests.conftest import start_server, stop_server
 from tests.integration.xapi.helpers import live_session, statement
 
 pytestmark = pytest.mark.server
@@ -112,3 +114,69 @@ def test_a_client_stalling_mid_body_holds_up_no_other_request(live_server, creds
     finally:
         for conn in stalled:
             conn.close()
+
+
+def _chunked(body: bytes, size: int = 4096) -> bytes:
+    chunks = [body[i : i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n"
+
+
+@pytest.fixture(scope="module")
+def small_limit_server(live_database_url):
+    """A server that accepts bodies of at most 20,000 bytes."""
+    server = start_server(
+        live_database_url, workers=1, extra_env={"LERNSPUR_MAX_BODY_BYTES": "20000"}
+    )
+    yield server
+    stop_server(server)
+
+
+@pytest.mark.parametrize("count", [5, 200], ids=["within", "over"])
+def test_a_chunked_body_over_the_limit_is_413_not_cut_short(small_limit_server, count):
+    """Part 3, 3.2: 413 for 'any request larger than the LRS accepts' — a chunked body has no
+    Content-Length to refuse it by, and must not be cut at the limit and stored."""
+    server = small_limit_server
+    creds = server.credentials()
+    registration = str(uuid.uuid4())
+    batch = [
+        statement(id=str(uuid.uuid4()), context={"registration": registration})
+        for _ in range(count)
+    ]
+    body = json.dumps(batch).encode()
+    head = _head(server, creds, 0).replace("Content-Length: 0", "Transfer-Encoding: chunked")
+    status, answer = _exchange(server.url, head, _chunked(body))
+    listed = live_session(creds).get(
+        f"{server.url}/xapi/statements", params={"registration": registration, "limit": 0}
+    )
+    stored = listed.json()["statements"]
+    if len(body) <= 20_000:
+        assert status == 200, answer
+        assert len(stored) == count
+    else:
+        assert status == 413, answer
+        assert answer["error"]["details"] == [
+            {"path": "body", "rule": "must be at most 20000 bytes"}
+        ]
+        assert stored == []
+
+
+@pytest.mark.parametrize(
+    ("path", "auth", "status"),
+    [("/xapi/statements", False, 401), ("/xapi/no-such-resource", True, 404)],
+    ids=["no credentials", "no route"],
+)
+def test_a_request_answered_without_its_body_is_answered_at_once(
+    live_server, creds, path, auth, status
+):
+    """A request the LRS refuses on its head alone (no credentials, no such resource) gets its
+    answer without the LRS waiting for, or holding, a body the client may never send."""
+    head = _head(live_server, creds, 10_000).replace("/xapi/statements", path, 1)
+    if not auth:
+        head = "\r\n".join(
+            line for line in head.split("\r\n") if not line.startswith("Authorization")
+        )
+    started = time.monotonic()
+    got, answer = _exchange(live_server.url, head, b'[{"actor":', timeout=5)
+    assert got == status, answer
+    assert answer["error"]["details"]
+    assert time.monotonic() - started < 2
