@@ -12,8 +12,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from lrs import db
 from lrs.config import load_settings
-from lrs.errors import BadRequest, error_response, register_error_handlers, unavailable_response
-from statements.errors import Problem
+from lrs.errors import (
+    SHORT_BODY,
+    SHORT_BODY_MESSAGE,
+    BadRequest,
+    error_response,
+    register_error_handlers,
+    unavailable_response,
+)
+from lrs.xapi import XAPI_PREFIXES
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +79,7 @@ def create_app(config_override: dict[str, Any] | None = None) -> Flask:
 
 
 # Resources whose clients authenticate with an Authorization header (xAPI, the managers' API).
-HEADER_AUTHENTICATED = ("/xapi", "/data/xAPI", "/api/")
+HEADER_AUTHENTICATED = (*XAPI_PREFIXES, "/api/")
 
 
 def _read_body_first() -> None:
@@ -92,10 +99,7 @@ def _read_body_first() -> None:
         if limit is not None and len(body) >= limit and request.environ["wsgi.input"].read(1):
             raise RequestEntityTooLarge()
     elif len(body) < request.content_length:
-        raise BadRequest(
-            "The request body ended before its Content-Length.",
-            [Problem("body", "must be as long as Content-Length says; it ended early")],
-        )
+        raise BadRequest(SHORT_BODY_MESSAGE, [SHORT_BODY])
 
 
 def _register_request_hooks(app: Flask) -> None:

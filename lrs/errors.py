@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import orjson
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -75,6 +75,16 @@ class Conflict(LernspurError):
 class PreconditionFailed(LernspurError):
     status = 412
     code = "precondition_failed"
+
+
+# Problems of a request's body that both Flask and the alternate-syntax middleware (which reads
+# bodies before Flask does) report.
+SHORT_BODY_MESSAGE = "The request body ended before its Content-Length."
+SHORT_BODY = Problem("body", "must be as long as Content-Length says; it ended early")
+
+
+def body_too_large(limit: int | None) -> Problem:
+    return Problem("body", f"must be at most {limit} bytes")
 
 
 class ServiceUnavailable(LernspurError):
@@ -187,8 +197,7 @@ def _http_problems(exc: HTTPException, status: int, allowed: list[str]) -> list[
     if status == 405:
         return [Problem("method", f"must be one of {', '.join(allowed)}, not {request.method}")]
     if status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        return [Problem("body", f"must be at most {limit} bytes")]
+        return [body_too_large(request.max_content_length)]
     if 400 <= status < 500:
         return [Problem("request", exc.description or "must be a well-formed HTTP request")]
     return []

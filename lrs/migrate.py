@@ -47,13 +47,13 @@ def upgrade_reporting(url: str) -> tuple[list[tuple[str, str]], str | None]:
 
     before = current_revision(url)
     upgrade(url)
-    after = current_revision(url)
     script = ScriptDirectory.from_config(alembic_config(url))
+    head = script.get_current_head()  # where a successful upgrade leaves the schema
     applied = [
         (rev.revision, " ".join((rev.doc or "").split()))
-        for rev in reversed(list(script.iterate_revisions(after, before)))
+        for rev in reversed(list(script.iterate_revisions(head, before)))
     ]
-    return applied, after
+    return applied, head
 
 
 def check(url: str | None = None, connection: Connection | None = None) -> None:

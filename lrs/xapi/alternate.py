@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import orjson
+from lrs.errors import SHORT_BODY, SHORT_BODY_MESSAGE, ErrorBody, body_too_large
+from statements.errors import Problem
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -33,20 +34,12 @@ ALLOWED_METHODS = {"GET", "PUT", "POST", "DELETE"}
 def _error(
     start_response: Callable[..., Any],
     message: str,
-    path: str,
-    rule: str,
+    problem: Problem,
     version: str = "1.0.3",
     status: tuple[str, str] = ("400 BAD REQUEST", "bad_request"),
 ) -> list[bytes]:
-    body = orjson.dumps(
-        {
-            "error": {
-                "code": status[1],
-                "message": message,
-                "details": [{"path": path, "rule": rule}],
-            }
-        }
-    )
+    """An error answered before Flask sees the request, in the shape of every error body."""
+    body = ErrorBody(code=status[1], message=message, details=[problem]).to_json()
     start_response(
         status[0],
         [
@@ -78,24 +71,21 @@ class AlternateRequestSyntax:
             return _error(
                 start_response,
                 "With the alternate request syntax, `method` must be the only query parameter.",
-                "query",
-                "only `method` is allowed in the query string (Part 3, 1.3)",
+                Problem("query", "only `method` is allowed in the query string (Part 3, 1.3)"),
             )
         method = dict(query)["method"].upper()
         if method not in ALLOWED_METHODS:
             return _error(
                 start_response,
                 f"Method {method!r} cannot be tunnelled.",
-                "query.method",
-                "must be one of GET, PUT, POST, DELETE",
+                Problem("query.method", "must be one of GET, PUT, POST, DELETE"),
             )
         content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
         if content_type != "application/x-www-form-urlencoded":
             return _error(
                 start_response,
                 "The alternate request syntax needs a form-encoded body.",
-                "headers.Content-Type",
-                "must be application/x-www-form-urlencoded",
+                Problem("headers.Content-Type", "must be application/x-www-form-urlencoded"),
             )
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -106,18 +96,12 @@ class AlternateRequestSyntax:
             return _error(
                 start_response,
                 "The request body is too large.",
-                "body",
-                f"must be at most {limit} bytes",
+                body_too_large(limit),
                 status=("413 REQUEST ENTITY TOO LARGE", "request_entity_too_large"),
             )
         raw = environ["wsgi.input"].read(length) if length > 0 else b""
         if len(raw) < length:
-            return _error(
-                start_response,
-                "The request body ended before its Content-Length.",
-                "body",
-                "must be as long as Content-Length says; it ended early",
-            )
+            return _error(start_response, SHORT_BODY_MESSAGE, SHORT_BODY)
         form = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
         params: list[tuple[str, str]] = []
         content = b""
@@ -137,8 +121,7 @@ class AlternateRequestSyntax:
             return _error(
                 start_response,
                 "xAPI 2.0 has no alternate request syntax; send the request as it is.",
-                "query.method",
-                "not available in xAPI 2.0 (IEEE 9274.1.1 removed it)",
+                Problem("query.method", "not available in xAPI 2.0 (IEEE 9274.1.1 removed it)"),
                 version="2.0.0",
             )
         new_env["REQUEST_METHOD"] = method
