@@ -70,6 +70,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     return _fresh_postgres_database(os.environ[PG_ENV])
 
 
+def fresh_database_like(database_url: str, name: str, directory: Path) -> str:
+    """A new, empty database of `database_url`'s kind, for a test that needs its own: a SQLite
+    file in `directory`, or the PostgreSQL database `<test database>_<name>`, created afresh."""
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{directory / f'{name}.db'}"
+    url = make_url(normalise_database_url(os.environ[PG_ENV]))
+    return _fresh_postgres_database(
+        url.set(database=f"{url.database}_{name}").render_as_string(hide_password=False)
+    )
+
+
 def unreachable_database_url(database_url: str) -> str:
     """A database of `database_url`'s kind that cannot be reached."""
     if database_url.startswith("sqlite"):
@@ -302,13 +313,7 @@ def stop_server(server: LiveServer) -> None:
 
 @pytest.fixture(scope="session")
 def live_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    if database_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    base = os.environ[PG_ENV]
-    url = make_url(normalise_database_url(base))
-    return _fresh_postgres_database(
-        url.set(database=f"{url.database}_live").render_as_string(hide_password=False)
-    )
+    return fresh_database_like(database_url, "live", tmp_path_factory.mktemp("live"))
 
 
 @pytest.fixture(scope="session")

@@ -7,32 +7,21 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from lrs.app import create_app
 from lrs.cli import main
 from lrs.db import get_db, make_engine
 from lrs.migrate import MIGRATIONS
-from tests.conftest import PG_ENV, _fresh_postgres_database, unreachable_database_url
+from tests.conftest import fresh_database_like, unreachable_database_url
 from tests.integration.xapi.helpers import statement
 
 
-def _new_database(database_url: str, tmp_path) -> str:
-    if database_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'upgrade.db'}"
-    target = make_url(os.environ[PG_ENV])
-    return _fresh_postgres_database(
-        target.set(database=f"{target.database}_upgrade").render_as_string(hide_password=False)
-    )
-
-
 def test_upgrade_lists_each_migration_it_applies_then_none(database_url, tmp_path):
-    url = _new_database(database_url, tmp_path)
+    url = fresh_database_like(database_url, "upgrade", tmp_path)
     env = {"LERNSPUR_DATABASE_URL": url, "LERNSPUR_SECRET_KEY": "upgrade-test"}
     runner = CliRunner()
     revisions = sorted(p.name.split("_")[3] for p in (MIGRATIONS / "versions").glob("*.py"))
@@ -89,7 +78,7 @@ def test_an_unreachable_database_is_named_in_one_message(database_url):
 @pytest.fixture
 def admin(database_url, tmp_path):
     """`lernspur …` in-process on a new, migrated database; returns (run, app of that database)."""
-    url = _new_database(database_url, tmp_path)
+    url = fresh_database_like(database_url, "upgrade", tmp_path)
     env = {"LERNSPUR_DATABASE_URL": url, "LERNSPUR_SECRET_KEY": "admin-cli-test"}
     runner = CliRunner()
 

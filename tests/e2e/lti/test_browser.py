@@ -16,15 +16,12 @@ from urllib.parse import urlencode
 import orjson
 import pytest
 import requests
-from sqlalchemy.engine import make_url
 
-from lrs.config import normalise_database_url
 from tests.conftest import (
     EXAMPLES,
     LERNSPUR,
-    PG_ENV,
     LiveServer,
-    _fresh_postgres_database,
+    fresh_database_like,
     start_server,
     stop_server,
 )
@@ -35,15 +32,7 @@ pytestmark = pytest.mark.server
 
 @pytest.fixture(scope="module")
 def lti_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    import os
-
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('lti-browser') / 'live.db'}"
-    else:
-        base = make_url(normalise_database_url(os.environ[PG_ENV]))
-        url = _fresh_postgres_database(
-            base.set(database=f"{base.database}_lti_browser").render_as_string(hide_password=False)
-        )
+    url = fresh_database_like(database_url, "lti_browser", tmp_path_factory.mktemp("lti-browser"))
     server = start_server(url, workers=2, extra_env={"LERNSPUR_ALLOW_PRIVATE_URLS": "1"})
     yield server
     stop_server(server)
